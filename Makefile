@@ -1,0 +1,56 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+# The tests run against real PostgreSQL and Redis (started by .ci/services.sh).
+TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/filmstudio} \
+	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14} \
+	FILMSTUDIO_VAR_DIR=$(CURDIR)/var/test DEBUG=false SECURE_SSL_REDIRECT=false
+
+.PHONY: run test lint demo bench services install superuser clean
+
+$(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt requirements/pipeline.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON))."; exit 1; }
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements/dev.txt -r requirements/prod.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+services:
+	@bash .ci/services.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(STAMP) services
+	$(BIN)/ruff check .
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
+	$(TEST_ENV) $(BIN)/pytest --create-db -p no:cacheprovider $(PYTEST_ARGS)
+
+# The platform with embedded defaults: SQLite, local files, Celery on the filesystem broker.
+run: $(STAMP)
+	@command -v ffmpeg >/dev/null || bash .ci/services.sh
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py ensure_admin
+	DEBUG=$${DEBUG:-true} PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile web worker gpu-worker beat
+
+demo: $(STAMP)
+	@command -v ffmpeg >/dev/null || bash .ci/services.sh
+	DEBUG=true $(BIN)/python manage.py migrate --noinput --verbosity 0
+	DEBUG=true $(BIN)/python manage.py make_film examples/the_lighthouse.fountain --out var/demo.mp4
+
+bench: $(STAMP) services
+	$(TEST_ENV) $(BIN)/python bench/jobs.py
+	$(BIN)/python bench/film.py
+	$(TEST_ENV) $(BIN)/python bench/media.py
+
+clean:
+	rm -rf var/test .pytest_cache

@@ -1,0 +1,144 @@
+"""One error shape for every 4xx and 5xx: {"detail": str, "code": str, "errors": {...}}.
+
+Services raise `DomainError` subclasses (no HTTP in the domain); the API layer turns them,
+DRF's own exceptions and anything unexpected into the same JSON body.
+"""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A business rule said no. Subclasses set the HTTP status and machine-readable code."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    code = "invalid"
+    default_detail = "The request could not be completed."
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        code: str | None = None,
+        errors: dict[str, list[str]] | None = None,
+    ):
+        self.detail = detail or self.default_detail
+        if code:
+            self.code = code
+        self.errors = errors
+        super().__init__(self.detail)
+
+
+class NotFound(DomainError):
+    status_code = status.HTTP_404_NOT_FOUND
+    code = "not_found"
+    default_detail = "Not found."
+
+
+class Conflict(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    code = "conflict"
+    default_detail = "The resource is not in a state that allows this."
+
+
+class Forbidden(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    code = "permission_denied"
+    default_detail = "You do not have permission to perform this action."
+
+
+class PaymentRequired(DomainError):
+    status_code = status.HTTP_402_PAYMENT_REQUIRED
+    code = "insufficient_credits"
+    default_detail = "Not enough credits."
+
+
+def _flatten(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn DRF's nested error details into {"field.sub": ["message", ...]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(_flatten(value, name))
+    elif isinstance(errors, list):
+        if all(not isinstance(item, dict | list) for item in errors):
+            flat[prefix or "non_field_errors"] = [str(item) for item in errors]
+        else:
+            for index, item in enumerate(errors):
+                flat.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "non_field_errors"] = [str(errors)]
+    return flat
+
+
+def _first_code(codes: Any) -> str:
+    if isinstance(codes, dict):
+        return _first_code(next(iter(codes.values()), "invalid"))
+    if isinstance(codes, list):
+        return _first_code(codes[0]) if codes else "invalid"
+    return str(codes)
+
+
+def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = None) -> dict:
+    body: dict[str, Any] = {"detail": detail, "code": code}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.detail, exc.code, exc.errors), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled error in %s", context.get("view"), exc_info=exc)
+        return Response(
+            error_body("Internal server error.", "server_error"),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        code = _first_code(exc.get_codes())
+        only_general = set(errors) == {"non_field_errors"}
+        detail = errors["non_field_errors"][0] if only_general else "Invalid input."
+        response.data = error_body(detail, code if only_general else "invalid", errors)
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail
+        if isinstance(detail, dict | list):
+            # e.g. SimpleJWT's {"detail": ..., "code": ..., "messages": [...]}
+            flat = _flatten(detail)
+            message = (flat.get("detail") or next(iter(flat.values())))[0]
+            code = _first_code(exc.get_codes())
+            if isinstance(detail, dict) and "code" in detail:
+                code = str(detail["code"])
+            response.data = error_body(str(message), code)
+        else:
+            response.data = error_body(str(detail), _first_code(exc.get_codes()))
+    return response
+
+
+def json_404(request, exception=None) -> JsonResponse:
+    return JsonResponse(error_body("Not found.", "not_found"), status=404)
+
+
+def json_500(request) -> JsonResponse:
+    return JsonResponse(error_body("Internal server error.", "server_error"), status=500)

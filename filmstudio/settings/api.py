@@ -1,0 +1,36 @@
+from .env import env
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "filmstudio.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "filmstudio.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        # Brute-force guard on login: five tries a minute per client IP and per email.
+        "login_ip": env("THROTTLE_LOGIN_IP", default="5/min"),
+        "login_email": env("THROTTLE_LOGIN_EMAIL", default="5/min"),
+        # Password-reset mails cost us reputation with mail providers.
+        "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
+    },
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=None),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "FilmStudio API",
+    "DESCRIPTION": "Turn a screenplay into a finished film, and run the business around it.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {},
+}

@@ -1,0 +1,64 @@
+"""Film pipeline providers and limits (owned by the pipeline).
+
+Read lazily by `jobs.pipeline.config.setting`, so every value here is also the library default
+when Django settings are not configured (tests, scripts, the benchmark).
+"""
+
+import environ
+
+env = environ.Env()
+
+# --- Script intake -------------------------------------------------------------------------
+# 200 kB is ~120 pages of Fountain, a feature-length screenplay; anything bigger is not a script
+# we can render in one job and is refused before parsing so the API stays cheap.
+FILM_SCRIPT_MAX_BYTES = env.int("FILM_SCRIPT_MAX_BYTES", default=200_000)
+# Every line costs a TTS call and screen time; 600 lines is ~40 minutes of film, the most one
+# job on one worker is allowed to render.
+FILM_SCRIPT_MAX_LINES = env.int("FILM_SCRIPT_MAX_LINES", default=600)
+
+# --- Providers (names are keys of the registries in jobs/providers) ------------------------
+FILM_IMAGE_PROVIDER = env(
+    "FILM_IMAGE_PROVIDER", default="storyboard"
+)  # storyboard|openai|diffusers
+FILM_VOICE_PROVIDER = env("FILM_VOICE_PROVIDER", default="piper")  # piper|espeak|openai
+FILM_MODERATION_PROVIDER = env("FILM_MODERATION_PROVIDER", default="local")  # local|openai
+# Shot descriptions / image prompts from a chat model; off unless a key is configured.
+FILM_ENRICH_WITH_OPENAI = env.bool("FILM_ENRICH_WITH_OPENAI", default=False)
+
+# --- OpenAI-compatible API (only used when a key is set; never contacted otherwise) -------
+OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
+FILM_OPENAI_BASE_URL = env("FILM_OPENAI_BASE_URL", default="https://api.openai.com/v1")
+FILM_OPENAI_CHAT_MODEL = env("FILM_OPENAI_CHAT_MODEL", default="gpt-4o-mini")
+FILM_OPENAI_IMAGE_MODEL = env("FILM_OPENAI_IMAGE_MODEL", default="gpt-image-1")
+FILM_OPENAI_TTS_MODEL = env("FILM_OPENAI_TTS_MODEL", default="gpt-4o-mini-tts")
+FILM_OPENAI_MODERATION_MODEL = env("FILM_OPENAI_MODERATION_MODEL", default="omni-moderation-latest")
+# Remote calls are slow and billed; a stuck provider must not hold a worker for long.
+FILM_OPENAI_TIMEOUT_SECONDS = env.float("FILM_OPENAI_TIMEOUT_SECONDS", default=60.0)
+
+# --- Moderation ----------------------------------------------------------------------------
+# Extra words that flag a script whatever the classifier says (comma separated in the env).
+FILM_MODERATION_BLOCKLIST = env.list("FILM_MODERATION_BLOCKLIST", default=[])
+# alt-profanity-check probability above which a line counts as profane; 0.8 keeps mild
+# screenplay language ("damn") from blocking a job while catching slurs and obscenities.
+FILM_PROFANITY_THRESHOLD = env.float("FILM_PROFANITY_THRESHOLD", default=0.8)
+
+# --- Rendering -----------------------------------------------------------------------------
+FILM_FPS = env.int("FILM_FPS", default=24)
+FILM_DEFAULT_ASPECT = env("FILM_DEFAULT_ASPECT", default="16:9")
+# Silence before the first and after the last line of a shot, so cuts never clip speech.
+FILM_SHOT_PAUSE_SECONDS = env.float("FILM_SHOT_PAUSE_SECONDS", default=0.4)
+# Breath between two lines inside one shot.
+FILM_LINE_GAP_SECONDS = env.float("FILM_LINE_GAP_SECONDS", default=0.25)
+# veryfast is the speed/size sweet spot for flat storyboard frames on 2 CPU cores; the clip
+# cache key includes it, so changing it re-encodes every clip.
+FILM_X264_PRESET = env("FILM_X264_PRESET", default="veryfast")
+FILM_X264_CRF = env.int("FILM_X264_CRF", default=21)
+FILM_MUSIC_ENABLED = env.bool("FILM_MUSIC_ENABLED", default=True)
+# Delivery loudness: -14 LUFS / -1 dBTP is what YouTube and the streaming platforms normalise
+# to; we aim 0.5 dB under the peak ceiling because AAC encoding adds a little overshoot.
+FILM_LOUDNESS_TARGET_LUFS = env.float("FILM_LOUDNESS_TARGET_LUFS", default=-14.0)
+FILM_TRUE_PEAK_DBTP = env.float("FILM_TRUE_PEAK_DBTP", default=-1.5)
+
+# --- Storage -------------------------------------------------------------------------------
+# Content-addressed cache of per-shot work (stills, line audio, clips); safe to delete.
+FILM_CACHE_DIR = env("FILM_CACHE_DIR", default="var/film-cache")

@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from .health import health
+
+api_v1 = [
+    path("", include("accounts.urls")),
+    path("", include("projects.urls")),
+    path("", include("billing.urls")),
+    path("", include("jobs.urls")),
+    path("", include("media_library.urls")),
+    path("", include("youtube_integration.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
+    path("api/v1/", include(api_v1)),
+    # django-allauth's headless API (Google and GitHub sign-in for the SPA).
+    path("_allauth/", include("allauth.headless.urls")),
+    path("accounts/", include("allauth.urls")),
+]
+
+handler404 = "filmstudio.errors.json_404"
+handler500 = "filmstudio.errors.json_500"

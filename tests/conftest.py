@@ -1,0 +1,62 @@
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Every test gets its own media folder and an empty cache (throttle counters)."""
+    if not settings.USE_S3:
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(tmp_path / "media"), "base_url": "/media/"},
+            },
+        }
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def auth_client(user) -> APIClient:
+    """An API client logged in as `user` with a real JWT access token."""
+    from accounts.authentication import refresh_token_for
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh_token_for(user).access_token}")
+    client.user = user
+    return client
+
+
+@pytest.fixture
+def make_client():
+    """Build an authenticated client for any user."""
+    from accounts.authentication import refresh_token_for
+
+    def build(for_user) -> APIClient:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {refresh_token_for(for_user).access_token}")
+        client.user = for_user
+        return client
+
+    return build
