@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from . import schema  # noqa: F401  (registers the OpenAPI auth extension)
 from .health import health
 
 api_v1 = [

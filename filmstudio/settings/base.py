@@ -136,6 +136,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 
 # --- Email: printed to the console unless EMAIL_URL names an SMTP server.
 if env("EMAIL_URL", default=""):

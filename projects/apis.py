@@ -1,0 +1,106 @@
+import mimetypes
+from pathlib import PurePosixPath
+
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.http import FileResponse
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions, status
+from rest_framework.response import Response
+
+from filmstudio.errors import NotFound
+
+from . import services
+from .downloads import signed_file_name
+from .models import Asset, Project
+from .selectors import project_assets, project_get_for_user, projects_for_user
+from .serializers import AssetSerializer, ProjectListSerializer, ProjectSerializer
+
+
+class ProjectFilter(filters.FilterSet):
+    status = filters.MultipleChoiceFilter(choices=Project.Status.choices)
+
+    class Meta:
+        model = Project
+        fields = ["status"]
+
+
+class ProjectListCreateApi(generics.ListCreateAPIView):
+    """The requesting user's projects (paginated, `?status=`, `?ordering=`), or a new one."""
+
+    filterset_class = ProjectFilter
+    ordering_fields = ["created_at", "updated_at", "title"]
+    ordering = ["-created_at", "-id"]
+
+    def get_serializer_class(self):
+        return ProjectSerializer if self.request.method == "POST" else ProjectListSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Project.objects.none()
+        return projects_for_user(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.project_create(
+            owner=self.request.user, **serializer.validated_data
+        )
+
+
+class ProjectDetailApi(generics.RetrieveUpdateDestroyAPIView):
+    serializer_class = ProjectSerializer
+
+    def get_object(self):
+        return project_get_for_user(user=self.request.user, project_id=self.kwargs["pk"])
+
+    def perform_update(self, serializer):
+        serializer.instance = services.project_update(
+            project=serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.project_delete(project=instance)
+
+
+class ProjectAssetListApi(generics.ListAPIView):
+    """Files the pipeline produced for the project, each with a signed download link."""
+
+    serializer_class = AssetSerializer
+    filterset_fields = ["kind"]
+    ordering_fields = ["created_at"]
+    ordering = ["created_at", "id"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Asset.objects.none()
+        project = project_get_for_user(user=self.request.user, project_id=self.kwargs["pk"])
+        return project_assets(project=project)
+
+
+class SignedFileApi(generics.GenericAPIView):
+    """Serves a stored file to whoever holds an unexpired signed link (no login needed)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, token: str):
+        try:
+            name, filename = signed_file_name(token=token)
+        except signing.SignatureExpired:
+            return Response(
+                {"detail": "This download link has expired.", "code": "link_expired"},
+                status=status.HTTP_410_GONE,
+            )
+        except signing.BadSignature:
+            raise NotFound("Not found.") from None
+        if not default_storage.exists(name):
+            raise NotFound("Not found.")
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return FileResponse(
+            default_storage.open(name, "rb"),
+            as_attachment=True,
+            filename=filename or PurePosixPath(name).name,
+            content_type=content_type,
+        )

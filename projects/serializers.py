@@ -1,0 +1,60 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from .downloads import signed_file_url
+from .models import Asset, Project
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "title",
+            "description",
+            "script",
+            "style",
+            "target_duration",
+            "aspect_ratio",
+            "status",
+            "moderation_status",
+            "owner",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "status",
+            "moderation_status",
+            "owner",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ProjectListSerializer(ProjectSerializer):
+    """Lists leave the screenplay out: it can be long and a list never shows it."""
+
+    class Meta(ProjectSerializer.Meta):
+        fields = [field for field in ProjectSerializer.Meta.fields if field != "script"]
+
+
+class AssetSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Asset
+        fields = ["id", "kind", "size", "content_type", "metadata", "created_at", "download_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField())
+    def get_download_url(self, asset: Asset) -> str:
+        filename = f"{asset.kind}-{asset.pk}{_suffix(asset.file.name)}"
+        return signed_file_url(
+            name=asset.file.name, request=self.context.get("request"), filename=filename
+        )
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:] if dot > name.rfind("/") else ""

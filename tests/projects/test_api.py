@@ -1,0 +1,195 @@
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from projects.models import Asset, Project
+from tests.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+PROJECT = {
+    "title": "The Lighthouse",
+    "description": "A keeper and a storm.",
+    "script": "INT. LIGHTHOUSE - NIGHT\n\nRain hammers the glass.\n",
+    "style": "noir",
+    "target_duration": 90,
+    "aspect_ratio": "9:16",
+}
+
+
+def test_owner_creates_a_draft_project(auth_client):
+    response = auth_client.post("/api/v1/projects", PROJECT, format="json")
+
+    assert response.status_code == 201, response.data
+    body = response.json()
+    assert body["title"] == "The Lighthouse"
+    assert body["aspect_ratio"] == "9:16"
+    assert body["status"] == "draft"
+    assert body["moderation_status"] == "not_reviewed"
+    assert body["owner"] == auth_client.user.id
+    assert Project.objects.get(pk=body["id"]).owner == auth_client.user
+
+
+def test_owner_status_and_moderation_are_read_only(auth_client, other_user):
+    payload = {
+        **PROJECT,
+        "status": "completed",
+        "moderation_status": "approved",
+        "owner": other_user.id,
+    }
+    created = auth_client.post("/api/v1/projects", payload, format="json").json()
+
+    project = Project.objects.get(pk=created["id"])
+    assert project.status == "draft"
+    assert project.moderation_status == "not_reviewed"
+    assert project.owner == auth_client.user
+
+    auth_client.patch(f"/api/v1/projects/{project.id}", {"status": "completed"}, format="json")
+    project.refresh_from_db()
+    assert project.status == "draft"
+
+
+@pytest.mark.parametrize(
+    "field,value,code",
+    [
+        ("aspect_ratio", "4:3", "invalid_choice"),
+        ("target_duration", 0, "min_value"),
+        ("target_duration", 10_000, "max_value"),
+        ("title", "", "blank"),
+    ],
+)
+def test_invalid_project_is_refused_with_the_standard_error_shape(auth_client, field, value, code):
+    response = auth_client.post("/api/v1/projects", {**PROJECT, field: value}, format="json")
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert body["detail"] == "Invalid input."
+    assert field in body["errors"]
+    assert isinstance(body["errors"][field], list)
+    assert not Project.objects.exists()
+
+
+def test_list_is_paginated_filtered_and_ordered(auth_client):
+    owner = auth_client.user
+    for index in range(5):
+        ProjectFactory(owner=owner, title=f"Film {index}", status="draft")
+    ProjectFactory(owner=owner, title="Done", status="completed")
+    ProjectFactory(title="Someone else's")
+
+    page = auth_client.get("/api/v1/projects", {"page_size": 2}).json()
+    assert page["count"] == 6
+    assert len(page["results"]) == 2
+    assert page["next"]
+
+    done = auth_client.get("/api/v1/projects", {"status": "completed"}).json()
+    assert [p["title"] for p in done["results"]] == ["Done"]
+
+    by_title = auth_client.get("/api/v1/projects", {"ordering": "title"}).json()
+    titles = [p["title"] for p in by_title["results"]]
+    assert titles == sorted(titles)
+
+
+def test_page_size_is_capped_at_100(auth_client):
+    ProjectFactory.create_batch(3, owner=auth_client.user)
+
+    response = auth_client.get("/api/v1/projects", {"page_size": 1000})
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 3
+
+
+def test_list_runs_a_constant_number_of_queries(auth_client):
+    ProjectFactory.create_batch(2, owner=auth_client.user)
+    with CaptureQueriesContext(connection) as few:
+        auth_client.get("/api/v1/projects", {"page_size": 100})
+    ProjectFactory.create_batch(30, owner=auth_client.user)
+    with CaptureQueriesContext(connection) as many:
+        response = auth_client.get("/api/v1/projects", {"page_size": 100})
+
+    assert len(response.json()["results"]) == 32
+    assert len(many) == len(few)
+
+
+def test_owner_reads_updates_and_soft_deletes(auth_client):
+    project = ProjectFactory(owner=auth_client.user)
+    url = f"/api/v1/projects/{project.id}"
+
+    assert auth_client.get(url).json()["script"] == project.script
+
+    put = auth_client.put(url, {**PROJECT, "title": "Renamed"}, format="json")
+    assert put.status_code == 200
+    assert put.json()["title"] == "Renamed"
+
+    patch = auth_client.patch(url, {"style": "watercolour"}, format="json")
+    assert patch.json()["style"] == "watercolour"
+
+    assert auth_client.delete(url).status_code == 204
+    assert auth_client.get(url).status_code == 404
+    assert auth_client.get("/api/v1/projects").json()["count"] == 0
+    project.refresh_from_db()
+    assert project.deleted_at is not None  # the row stays: soft delete
+
+
+@pytest.mark.parametrize(
+    "method,suffix,body",
+    [
+        ("get", "", None),
+        ("put", "", PROJECT),
+        ("patch", "", {"title": "Mine now"}),
+        ("delete", "", None),
+        ("get", "/assets", None),
+    ],
+)
+def test_another_users_project_is_not_found(make_client, other_user, user, method, suffix, body):
+    project = ProjectFactory(owner=user)
+    intruder = make_client(other_user)
+
+    response = getattr(intruder, method)(
+        f"/api/v1/projects/{project.id}{suffix}", body, format="json"
+    )
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    project.refresh_from_db()
+    assert project.title != "Mine now"
+    assert project.deleted_at is None
+
+
+def test_anonymous_requests_are_refused_with_a_code(api_client):
+    response = api_client.get("/api/v1/projects")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_assets_are_listed_with_a_working_signed_download_link(auth_client, api_client):
+    project = ProjectFactory(owner=auth_client.user)
+    asset = Asset(project=project, kind="subtitles", size=6, content_type="text/vtt")
+    asset.file.save("subs.vtt", ContentFile(b"WEBVTT"), save=True)
+
+    listing = auth_client.get(f"/api/v1/projects/{project.id}/assets").json()
+
+    assert listing["count"] == 1
+    item = listing["results"][0]
+    assert item["kind"] == "subtitles"
+    download = api_client.get(item["download_url"])  # no credentials: the link is the key
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"WEBVTT"
+
+
+def test_tampered_or_expired_download_links_are_refused(auth_client, api_client, settings):
+    project = ProjectFactory(owner=auth_client.user)
+    asset = Asset(project=project, kind="film", size=4)
+    asset.file.save("film.mp4", ContentFile(b"data"), save=True)
+    url = auth_client.get(f"/api/v1/projects/{project.id}/assets").json()["results"][0][
+        "download_url"
+    ]
+
+    assert api_client.get(url[:-3] + "abc").status_code == 404
+
+    settings.SIGNED_URL_MAX_AGE = -1
+    expired = api_client.get(url)
+    assert expired.status_code == 410
+    assert expired.json()["code"] == "link_expired"
