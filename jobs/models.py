@@ -1,1 +1,120 @@
+from django.conf import settings
+from django.db import models
 
+
+class JobStatus(models.TextChoices):
+    """The job state machine's states, in the order a job walks them (see jobs/state.py)."""
+
+    PENDING = "pending", "Pending"
+    VALIDATING = "validating", "Validating"
+    QUEUED = "queued", "Queued"
+    PROCESSING = "processing", "Processing"
+    GENERATING_IMAGES = "generating_images", "Generating images"
+    GENERATING_VIDEO = "generating_video", "Generating video"
+    GENERATING_AUDIO = "generating_audio", "Generating audio"
+    COMPOSING = "composing", "Composing"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class JobType(models.TextChoices):
+    SCRIPT_ANALYSIS = "script_analysis", "Script analysis"
+    IMAGE_GENERATION = "image_generation", "Image generation"
+    VOICE_SYNTHESIS = "voice_synthesis", "Voice synthesis"
+    VIDEO_COMPOSITION = "video_composition", "Video composition"
+    SUBTITLE_GENERATION = "subtitle_generation", "Subtitle generation"
+    THUMBNAIL_GENERATION = "thumbnail_generation", "Thumbnail generation"
+    MUSIC_GENERATION = "music_generation", "Music generation"
+    FULL_GENERATION = "full_generation", "Full generation"
+
+
+class JobPriority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+
+
+class Job(models.Model):
+    """A unit of paid work on a project, run stage by stage by Celery workers.
+
+    The row is the source of truth for where the job stands; Celery results are never read.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="jobs")
+    type = models.CharField(max_length=32, choices=JobType.choices)
+    status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.PENDING)
+    priority = models.CharField(
+        max_length=8, choices=JobPriority.choices, default=JobPriority.NORMAL
+    )
+    progress = models.PositiveSmallIntegerField(default=0)
+    # The stage that runs now (or next); on failure, the stage to resume from.
+    current_stage = models.CharField(max_length=32, blank=True)
+    failed_stage = models.CharField(max_length=32, blank=True)
+    # Which try of the current stage is running (1 = first); reset when the stage changes.
+    stage_attempt = models.PositiveSmallIntegerField(default=0)
+    # Stage tries over the whole life of the job, retries and redeliveries included.
+    attempts = models.PositiveIntegerField(default=0)
+    # Times the sweeper re-enqueued the current stage because it looked stuck.
+    sweeps = models.PositiveSmallIntegerField(default=0)
+    parameters = models.JSONField(default=dict, blank=True)
+    # {"assets": {"film": <asset id>, ...}, "<stage>": {...outputs}}
+    result = models.JSONField(default=dict, blank=True)
+    # {"<stage>": {"started_at": iso, "finished_at": iso, "seconds": float}}
+    stage_timings = models.JSONField(default=dict, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.TextField(blank=True)
+    celery_task_id = models.CharField(max_length=64, blank=True)
+    cost = models.PositiveIntegerField(default=0, help_text="Credits reserved for this job.")
+    # Each reservation (creation, then each retry) has its own number, so its capture or
+    # refund has its own ledger key and happens exactly once.
+    reservation_no = models.PositiveSmallIntegerField(default=0)
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    stage_started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["owner", "-created_at"]),
+            models.Index(fields=["status", "stage_started_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="jobs_job_owner_idempotency_key_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="jobs_job_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Job {self.pk} {self.type} ({self.status})"
+
+
+class JobEvent(models.Model):
+    """One transition or progress step of a job, in the order it happened."""
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    stage = models.CharField(max_length=32, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["job", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.from_status} → {self.to_status} {self.progress}%"

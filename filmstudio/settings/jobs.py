@@ -1,3 +1,61 @@
-"""Job engine and credit settings (the job engine fills this in)."""
+"""Job engine and credit settings: plans, prices, retry and time limits of the job stages."""
 
-from .env import env  # noqa: F401
+from .env import env
+
+# --- Plans. The monthly allowance is granted by the beat task on the first of each month
+# (idempotent per account and month). Prices are informational for the plans page.
+CREDIT_PLANS = {
+    "free": {"name": "Free", "monthly_allowance": env.int("PLAN_FREE_ALLOWANCE", default=100),
+             "price_cents": 0},
+    "pro": {"name": "Pro", "monthly_allowance": env.int("PLAN_PRO_ALLOWANCE", default=1000),
+            "price_cents": 1900},
+    "enterprise": {"name": "Enterprise",
+                   "monthly_allowance": env.int("PLAN_ENTERPRISE_ALLOWANCE", default=10000),
+                   "price_cents": 9900},
+}  # fmt: skip
+DEFAULT_PLAN = "free"
+# Credits a brand-new account starts with (0 turns the welcome grant off).
+CREDITS_SIGNUP_GRANT = env.int("CREDITS_SIGNUP_GRANT", default=100)
+
+# --- What a job costs, in credits: `base` plus `per_minute` for every started minute of the
+# target duration (the parameters' `target_duration`, else the project's). GPU-heavy work
+# costs more than text work because that is what it costs us to run.
+JOB_COSTS = {
+    "script_analysis": {"base": 1, "per_minute": 0},
+    "image_generation": {"base": 5, "per_minute": 5},
+    "voice_synthesis": {"base": 2, "per_minute": 2},
+    "video_composition": {"base": 3, "per_minute": 2},
+    "subtitle_generation": {"base": 1, "per_minute": 1},
+    "thumbnail_generation": {"base": 1, "per_minute": 0},
+    "music_generation": {"base": 2, "per_minute": 2},
+    "full_generation": {"base": 10, "per_minute": 10},
+}
+
+# --- Stage execution. Every stage task's hard limit must stay below the broker visibility
+# timeout (settings/celery.py) or Redis would hand a still-running stage to a second worker.
+JOB_STAGE_SOFT_TIME_LIMIT = env.int("JOB_STAGE_SOFT_TIME_LIMIT", default=25 * 60)
+JOB_STAGE_TIME_LIMIT = env.int("JOB_STAGE_TIME_LIMIT", default=30 * 60)
+# Per-stage overrides: {"image_generation": {"max_retries": 5, "soft": 3000, "hard": 3300}}.
+JOB_STAGE_OVERRIDES: dict[str, dict] = env.json("JOB_STAGE_OVERRIDES", default={})
+# A stage that raises is tried again this many times (so 1 + 3 attempts) before the job fails.
+JOB_STAGE_MAX_RETRIES = env.int("JOB_STAGE_MAX_RETRIES", default=3)
+# Exponential backoff: base * 2**retry seconds, capped, plus up to `jitter` random seconds so
+# a burst of failures does not come back as a burst of retries.
+JOB_RETRY_BACKOFF_BASE = env.float("JOB_RETRY_BACKOFF_BASE", default=5.0)
+JOB_RETRY_BACKOFF_MAX = env.float("JOB_RETRY_BACKOFF_MAX", default=300.0)
+JOB_RETRY_JITTER = env.float("JOB_RETRY_JITTER", default=2.0)
+# The sweeper gives a stage this long past its hard time limit before calling it stuck: a
+# redelivered task (after the visibility timeout) must get its chance first.
+JOB_SWEEPER_GRACE = env.int("JOB_SWEEPER_GRACE", default=5 * 60)
+# How many times the sweeper re-enqueues a stuck stage before failing the job.
+JOB_SWEEPER_MAX_REQUEUES = env.int("JOB_SWEEPER_MAX_REQUEUES", default=2)
+# Cancel kills the running stage process (prefork pool) instead of waiting for its next
+# progress check; the check still runs, so the solo pool stops too.
+JOB_CANCEL_TERMINATE = env.bool("JOB_CANCEL_TERMINATE", default=True)
+# Placeholder stages (until the film pipeline is plugged in) read `parameters.placeholder`
+# (delay / fail counts) only when this is on: tests and benchmarks, never production.
+JOB_PLACEHOLDER_CONTROLS = env.bool("JOB_PLACEHOLDER_CONTROLS", default=False)
+# Server-Sent Events: how often the stream polls JobEvent rows (seconds) and how long one
+# stream may stay open before the client must reconnect (proxies cut idle streams anyway).
+JOB_EVENTS_POLL_INTERVAL = env.float("JOB_EVENTS_POLL_INTERVAL", default=1.0)
+JOB_EVENTS_MAX_SECONDS = env.int("JOB_EVENTS_MAX_SECONDS", default=15 * 60)

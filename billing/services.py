@@ -1,0 +1,204 @@
+"""Every movement of credits. Each one locks the account row, writes exactly one ledger line
+and updates the balance in the same transaction; a unique idempotency key makes a repeated
+call (a retried task, a replayed request) a no-op that returns the first result."""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from filmstudio.errors import DomainError, PaymentRequired
+
+from .models import CreditAccount, CreditTransaction, Plan
+
+logger = logging.getLogger(__name__)
+
+
+class InvalidAmount(DomainError):
+    code = "invalid_amount"
+    default_detail = "The amount must be a non-zero whole number of credits."
+
+
+def credit_account_get_or_create(*, user) -> CreditAccount:
+    """Return the user's account, creating it on first use with the signup grant
+    (settings.CREDITS_SIGNUP_GRANT). Safe to call concurrently: exactly one account and
+    one signup grant ever exist per user."""
+    account = CreditAccount.objects.filter(user=user).first()
+    if account is not None:
+        return account
+    try:
+        with transaction.atomic():
+            account = CreditAccount.objects.create(user=user, plan=settings.DEFAULT_PLAN)
+            grant = settings.CREDITS_SIGNUP_GRANT
+            if grant > 0:
+                account.balance = grant
+                account.save(update_fields=["balance", "updated_at"])
+                CreditTransaction.objects.create(
+                    account=account,
+                    kind=CreditTransaction.Kind.GRANT,
+                    amount=grant,
+                    balance_after=grant,
+                    reason="Welcome credits",
+                    idempotency_key=f"signup:{user.pk}",
+                )
+    except IntegrityError:
+        # Another request created it between our read and our insert.
+        account = CreditAccount.objects.get(user=user)
+    return account
+
+
+def _move(
+    *,
+    user,
+    kind: str,
+    amount: int,
+    key: str,
+    job=None,
+    reason: str = "",
+    payment_reference: str = "",
+    created_by=None,
+) -> CreditTransaction:
+    """Apply one signed movement exactly once (by `key`). Raises PaymentRequired when it
+    would take the balance below zero. Must run inside the caller's transaction or opens one."""
+    account = credit_account_get_or_create(user=user)
+    with transaction.atomic():
+        # The row lock serialises every movement of this account: the balance check and the
+        # write below cannot interleave with another request's.
+        account = CreditAccount.objects.select_for_update().get(pk=account.pk)
+        existing = CreditTransaction.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return existing
+        new_balance = account.balance + amount
+        if new_balance < 0:
+            raise PaymentRequired(
+                f"This needs {-amount} credits; the balance is {account.balance}.",
+                code="insufficient_credits",
+            )
+        account.balance = new_balance
+        account.save(update_fields=["balance", "updated_at"])
+        return CreditTransaction.objects.create(
+            account=account,
+            kind=kind,
+            amount=amount,
+            balance_after=new_balance,
+            job=job,
+            reason=reason[:300],
+            payment_reference=payment_reference,
+            created_by=created_by,
+            idempotency_key=key,
+        )
+
+
+def credits_reserve(*, user, amount: int, job, key: str) -> CreditTransaction:
+    """Take `amount` credits from the balance for `job` (once per `key`).
+    Raises PaymentRequired (402 insufficient_credits) and changes nothing if they are short."""
+    if amount < 0:
+        raise InvalidAmount()
+    return _move(
+        user=user,
+        kind=CreditTransaction.Kind.RESERVE,
+        amount=-amount,
+        key=key,
+        job=job,
+        reason=f"Reserved for job {job.pk}",
+    )
+
+
+def credits_capture(*, user, amount: int, job, key: str) -> CreditTransaction:
+    """Make a reservation final (once per `key`). The credits already left the balance when
+    reserved, so this line moves 0 and records that the work was delivered."""
+    return _move(
+        user=user,
+        kind=CreditTransaction.Kind.CAPTURE,
+        amount=0,
+        key=key,
+        job=job,
+        reason=f"Charged {amount} credits for job {job.pk}",
+    )
+
+
+def credits_refund(*, user, amount: int, job, key: str) -> CreditTransaction:
+    """Give a reservation back (once per `key`): a failed or cancelled job costs nothing."""
+    if amount < 0:
+        raise InvalidAmount()
+    return _move(
+        user=user,
+        kind=CreditTransaction.Kind.REFUND,
+        amount=amount,
+        key=key,
+        job=job,
+        reason=f"Refund for job {job.pk}",
+    )
+
+
+def credits_grant(
+    *,
+    user,
+    amount: int,
+    kind: str = CreditTransaction.Kind.GRANT,
+    reason: str = "",
+    key: str | None = None,
+    created_by=None,
+    payment_reference: str = "",
+) -> CreditTransaction:
+    """Add credits (grant, purchase, monthly allowance) or, with a negative amount and kind
+    admin_adjust, take them away (never below zero: PaymentRequired). Once per `key`."""
+    if not isinstance(amount, int) or amount == 0:
+        raise InvalidAmount()
+    if amount < 0 and kind != CreditTransaction.Kind.ADMIN_ADJUST:
+        raise InvalidAmount("Only an admin adjustment can remove credits.")
+    return _move(
+        user=user,
+        kind=kind,
+        amount=amount,
+        key=key or f"{kind}:{uuid.uuid4().hex}",
+        reason=reason,
+        created_by=created_by,
+        payment_reference=payment_reference,
+    )
+
+
+def credits_admin_grant(*, staff_user, user, amount: int, reason: str, key: str | None = None):
+    """A staff member adds (positive) or removes (negative) credits, with a reason."""
+    kind = CreditTransaction.Kind.GRANT if amount > 0 else CreditTransaction.Kind.ADMIN_ADJUST
+    return credits_grant(
+        user=user, amount=amount, kind=kind, reason=reason, key=key, created_by=staff_user
+    )
+
+
+def credits_monthly_allowance(*, account: CreditAccount, period: str) -> CreditTransaction | None:
+    """Grant the account's plan allowance for `period` ("YYYY-MM"), at most once per period.
+    The allowance tops up the balance (unused credits carry over)."""
+    allowance = settings.CREDIT_PLANS.get(account.plan, {}).get("monthly_allowance", 0)
+    if allowance <= 0:
+        return None
+    return credits_grant(
+        user=account.user,
+        amount=allowance,
+        kind=CreditTransaction.Kind.MONTHLY_ALLOWANCE,
+        reason=f"{Plan(account.plan).label} allowance for {period}",
+        key=f"monthly:{account.pk}:{period}",
+    )
+
+
+def credits_monthly_allowance_all(*, period: str) -> int:
+    """Grant every account its allowance for `period`; returns how many were granted now.
+    Safe to run any number of times (beat retries, two beats)."""
+    granted = 0
+    for account in CreditAccount.objects.select_related("user").iterator(chunk_size=500):
+        key = f"monthly:{account.pk}:{period}"
+        if CreditTransaction.objects.filter(idempotency_key=key).exists():
+            continue
+        if credits_monthly_allowance(account=account, period=period) is not None:
+            granted += 1
+    return granted
+
+
+def credit_account_set_plan(*, user, plan: str) -> CreditAccount:
+    if plan not in Plan.values:
+        raise DomainError(f"Unknown plan {plan!r}.", code="invalid_plan")
+    account = credit_account_get_or_create(user=user)
+    CreditAccount.objects.filter(pk=account.pk).update(plan=plan)
+    account.refresh_from_db()
+    return account
