@@ -1,1 +1,129 @@
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils import timezone
 
+from accounts import services
+from accounts.models import Invitation, User
+from filmstudio.errors import DomainError
+
+
+class UserCreateForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "first_name", "last_name", "role")
+
+    def clean_email(self):
+        # Emails are stored lower-case (the login and the unique constraint ignore case).
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise self.error_class(["An account with this email already exists."])
+        return email
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise self.error_class(["An account with this email already exists."])
+        return email
+
+
+def _moderate(modeladmin, request, queryset, service, verb: str) -> None:
+    done = 0
+    for user in queryset:
+        try:
+            service(user=user, by=request.user)
+            done += 1
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{user}: {exc.detail}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, f"{verb} {done} user(s).", messages.SUCCESS)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreateForm
+    list_display = ("email", "first_name", "last_name", "role", "is_active", "is_staff")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    search_fields = ("email", "first_name", "last_name")
+    ordering = ("email",)
+    readonly_fields = ("token_version", "last_login", "date_joined")
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name")}),
+        (
+            "Access",
+            {
+                "fields": (
+                    "role",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                    "token_version",
+                )
+            },
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "email",
+                    "first_name",
+                    "last_name",
+                    "role",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+    actions = ["suspend", "reactivate"]
+
+    @admin.action(description="Suspend selected users (revokes their tokens)")
+    def suspend(self, request, queryset):
+        _moderate(self, request, queryset, services.user_suspend, "Suspended")
+
+    @admin.action(description="Reactivate selected users")
+    def reactivate(self, request, queryset):
+        _moderate(self, request, queryset, services.user_reactivate, "Reactivated")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "email", "status", "created_by", "created_at", "expires_at")
+    list_filter = ("used_at", "revoked_at")
+    search_fields = ("email", "token")
+    readonly_fields = ("token", "created_by", "created_at", "used_at", "used_by", "revoked_at")
+    fields = ("email", "expires_at", *readonly_fields)
+    list_select_related = ("created_by",)
+    actions = ["revoke"]
+
+    def get_changeform_initial_data(self, request):
+        return {"expires_at": timezone.now() + settings.INVITATION_TTL}
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Revoke selected invitations")
+    def revoke(self, request, queryset):
+        for invitation in queryset:
+            try:
+                services.invitation_revoke(invitation=invitation, by=request.user)
+            except DomainError as exc:
+                self.message_user(request, f"{invitation}: {exc.detail}", messages.ERROR)

@@ -1,0 +1,205 @@
+"""Registration, login, profile, passwords and suspension."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.encoding import force_bytes, force_str
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from accounts.errors import (
+    AccountSuspended,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidResetToken,
+    InvitationRequired,
+)
+from accounts.services.invitations import invitation_check, invitation_use
+from accounts.services.tokens import tokens_issue, user_tokens_revoke
+from filmstudio.errors import Forbidden
+from media_library.models import SiteConfig
+from media_library.selectors import site_config_get
+
+User = get_user_model()
+
+
+def _password_validate(*, password: str, user, field: str = "password") -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
+def user_register(
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    invitation_token: str = "",
+) -> "User":
+    """Create an account.
+
+    Email is unique regardless of case (`EmailTaken`). When the site is invitation-only an
+    invitation is required (`InvitationRequired`); a given invitation is checked and claimed in
+    the same transaction as the user row, so a token registers at most one account. Password
+    problems come back as a ValidationError on `password`.
+    """
+    email = User.objects.normalize_email(email).strip().lower()
+    invitation_only = (
+        site_config_get().registration_mode == SiteConfig.RegistrationMode.INVITATION_ONLY
+    )
+    if invitation_only and not invitation_token:
+        raise InvitationRequired(errors={"invitation_token": ["An invitation is required."]})
+    if invitation_token:
+        # Fail early, before password checks, so the client shows the right message.
+        invitation_check(token=invitation_token, email=email)
+    if User.objects.filter(email__iexact=email).exists():
+        raise EmailTaken(errors={"email": ["An account with this email already exists."]})
+    candidate = User(email=email, first_name=first_name, last_name=last_name)
+    _password_validate(password=password, user=candidate)
+
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email, password=password, first_name=first_name, last_name=last_name
+            )
+            if invitation_token:
+                invitation_use(token=invitation_token, user=user)
+    except IntegrityError as exc:
+        # Lost a race with a concurrent registration of the same email.
+        raise EmailTaken(errors={"email": ["An account with this email already exists."]}) from exc
+    return user
+
+
+def user_login(*, email: str, password: str) -> tuple["User", dict[str, str]]:
+    """Check credentials and issue a token pair.
+
+    Wrong email or password → `InvalidCredentials` (same answer, same hashing cost, so
+    accounts cannot be enumerated). Only a caller who knows the password learns that the
+    account is suspended (`AccountSuspended`).
+    """
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None:
+        # Run the hasher anyway so a missing account takes as long as a wrong password.
+        User().set_password(password)
+        raise InvalidCredentials()
+    if not user.check_password(password):
+        raise InvalidCredentials()
+    if not user.is_active:
+        raise AccountSuspended()
+    user.last_login = timezone.now()
+    User.objects.filter(pk=user.pk).update(last_login=user.last_login)
+    return user, tokens_issue(user=user)
+
+
+def user_update(*, user, first_name: str | None = None, last_name: str | None = None) -> "User":
+    """Change the fields a user may edit about themselves (names only)."""
+    fields = []
+    if first_name is not None:
+        user.first_name = first_name
+        fields.append("first_name")
+    if last_name is not None:
+        user.last_name = last_name
+        fields.append("last_name")
+    if fields:
+        user.save(update_fields=fields)
+    return user
+
+
+def user_password_change(*, user, old_password: str, new_password: str) -> dict[str, str]:
+    """Set a new password after checking the old one.
+
+    Revokes every token issued before (access and refresh) and returns a fresh pair so the
+    calling client stays signed in. Wrong old password or a weak new one → ValidationError.
+    """
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": ["The current password is incorrect."]})
+    _password_validate(password=new_password, user=user, field="new_password")
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        user_tokens_revoke(user=user)
+    return tokens_issue(user=user)
+
+
+def password_reset_link(*, user) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return f"{settings.FRONTEND_URL.rstrip('/')}/reset-password?uid={uid}&token={token}"
+
+
+def password_reset_request(*, email: str) -> None:
+    """Mail a reset link if an active account has this email; silently nothing otherwise,
+    so the answer never reveals whether an account exists."""
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None:
+        return
+    send_mail(
+        subject="Reset your FilmStudio password",
+        message=(
+            "Someone asked to reset the password of your FilmStudio account.\n\n"
+            f"Choose a new password here: {password_reset_link(user=user)}\n\n"
+            "If it was not you, ignore this email; your password stays the same."
+        ),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> "User":
+    """Set a new password from a reset link and revoke every token issued before.
+
+    The link is single-use: Django's token covers the password hash, so it dies once used.
+    Bad or expired link → `InvalidResetToken`; weak password → ValidationError.
+    """
+    try:
+        user = User.objects.get(pk=force_str(urlsafe_base64_decode(uid)))
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        user = None
+    if user is None or not default_token_generator.check_token(user, token):
+        raise InvalidResetToken()
+    _password_validate(password=new_password, user=user, field="new_password")
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        user_tokens_revoke(user=user)
+    return user
+
+
+def _check_may_moderate(*, user, by) -> None:
+    if not by.is_platform_staff:
+        raise Forbidden()
+    if user.pk == by.pk:
+        raise Forbidden("You cannot suspend or reactivate yourself.", code="cannot_target_self")
+    if user.is_platform_staff and not by.is_platform_admin:
+        raise Forbidden("Only an admin may suspend or reactivate staff.")
+
+
+def user_suspend(*, user, by) -> "User":
+    """Suspend `user`: no login, and every live token stops working at once.
+
+    Staff may suspend users; only admins may suspend staff or admins; nobody themselves
+    (`Forbidden`). Idempotent.
+    """
+    _check_may_moderate(user=user, by=by)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        user.is_active = False
+        user_tokens_revoke(user=user)
+    return user
+
+
+def user_reactivate(*, user, by) -> "User":
+    """Lift a suspension. Tokens revoked by the suspension stay revoked: the user logs in
+    again. Same permission rules as `user_suspend`. Idempotent."""
+    _check_may_moderate(user=user, by=by)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=True)
+        user.is_active = True
+        user_tokens_revoke(user=user)
+    return user

@@ -1,0 +1,25 @@
+import pytest
+from rest_framework.test import APIClient
+
+from media_library.models import SiteConfig
+from media_library.selectors import site_config_get
+
+
+@pytest.fixture
+def invitation_only(db):
+    config = site_config_get()
+    config.registration_mode = SiteConfig.RegistrationMode.INVITATION_ONLY
+    config.save(update_fields=["registration_mode"])
+    return config
+
+
+@pytest.fixture
+def login(api_client):
+    """POST /auth/login and return the response."""
+
+    def do(email: str, password: str, ip: str = "10.0.0.1", client: APIClient | None = None):
+        return (client or api_client).post(
+            "/api/v1/auth/login", {"email": email, "password": password}, REMOTE_ADDR=ip
+        )
+
+    return do
