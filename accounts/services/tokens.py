@@ -53,7 +53,10 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
     user = _token_user(token)
     jti = token[api_settings.JTI_CLAIM]
     with transaction.atomic():
-        outstanding = OutstandingToken.objects.select_for_update().filter(jti=jti).first()
+        outstanding = (
+            # Explicit order: the model orders by its nullable user, which FOR UPDATE refuses.
+            OutstandingToken.objects.select_for_update().filter(jti=jti).order_by("id").first()
+        )
         if outstanding is None:
             # Every token we mint is recorded; an unknown jti was not issued by this server
             # under the blacklist app (or its row was flushed after expiry).
