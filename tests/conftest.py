@@ -17,6 +17,7 @@ def _isolated(settings, tmp_path):
             },
         }
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
     cache.clear()
     yield
     cache.clear()
