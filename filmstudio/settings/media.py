@@ -1,3 +1,35 @@
-"""Media library settings (the media library fills this in)."""
+"""Media library settings: ffmpeg limits, streaming and resumable uploads."""
 
-from .env import env  # noqa: F401
+from pathlib import Path
+
+from .env import VAR_DIR, env
+
+FFMPEG_BINARY = env("FFMPEG_BINARY", default="ffmpeg")
+FFPROBE_BINARY = env("FFPROBE_BINARY", default="ffprobe")
+# A probe reads headers only; 30 s is generous even for a slow disk or a huge MKV index.
+MEDIA_FFPROBE_TIMEOUT = env.int("MEDIA_FFPROBE_TIMEOUT", default=30)
+# One ffmpeg run (all renditions) is killed after this. 50 min stays under the media task's
+# hard time limit (55 min) which stays under the broker visibility timeout (1 h).
+MEDIA_FFMPEG_TIMEOUT = env.int("MEDIA_FFMPEG_TIMEOUT", default=50 * 60)
+MEDIA_TASK_SOFT_TIME_LIMIT = env.int("MEDIA_TASK_SOFT_TIME_LIMIT", default=54 * 60)
+MEDIA_TASK_TIME_LIMIT = env.int("MEDIA_TASK_TIME_LIMIT", default=55 * 60)
+# "medium" is x264's default quality/speed balance; a busy box may trade size for speed.
+MEDIA_X264_PRESET = env("MEDIA_X264_PRESET", default="medium")
+MEDIA_X264_CRF = env.int("MEDIA_X264_CRF", default=23)
+MEDIA_AUDIO_BITRATE = env("MEDIA_AUDIO_BITRATE", default="128k")
+# Threads ffmpeg may use; 0 lets it use every core of the media worker.
+MEDIA_FFMPEG_THREADS = env.int("MEDIA_FFMPEG_THREADS", default=0)
+
+# Streaming: 256 KiB chunks keep syscalls few while a slow client holds little memory.
+MEDIA_STREAM_CHUNK_SIZE = env.int("MEDIA_STREAM_CHUNK_SIZE", default=256 * 1024)
+# When set (e.g. "/protected-media/"), the stream view answers with X-Accel-Redirect to
+# this prefix + the storage key, and nginx serves the bytes (an `internal` location).
+MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
+
+# Resumable uploads: the partial files live here until complete (same disk as uploads).
+MEDIA_RESUMABLE_DIR = env("MEDIA_RESUMABLE_DIR", default=str(VAR_DIR / "tmp" / "resumable"))
+Path(MEDIA_RESUMABLE_DIR).mkdir(parents=True, exist_ok=True)
+# A resumable upload untouched this long is abandoned: its bytes and reservation are freed.
+MEDIA_UPLOAD_SESSION_TTL_HOURS = env.int("MEDIA_UPLOAD_SESSION_TTL_HOURS", default=24)
+# A PATCH body is read and written in pieces this big: memory per upload stays flat.
+MEDIA_UPLOAD_CHUNK_SIZE = env.int("MEDIA_UPLOAD_CHUNK_SIZE", default=1024 * 1024)

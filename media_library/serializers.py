@@ -1,0 +1,135 @@
+from django.urls import reverse
+from rest_framework import serializers
+
+from .models import Category, Rendition, SiteConfig, Video
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "name", "slug", "created_at"]
+        read_only_fields = ["id", "slug", "created_at"]
+
+
+class CategoryInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+
+
+class UploaderSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="get_full_name")
+
+
+class VideoSerializer(serializers.ModelSerializer):
+    category = CategorySerializer(read_only=True)
+    uploaded_by = UploaderSerializer(read_only=True)
+    # A plain string in the schema: other apps' `status` enums would collide by name.
+    status = serializers.CharField(
+        read_only=True, help_text="pending | processing | completed | failed"
+    )
+    renditions = serializers.SerializerMethodField()
+    stream_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Video
+        fields = [
+            "id",
+            "title",
+            "description",
+            "category",
+            "uploaded_by",
+            "status",
+            "error",
+            "original_filename",
+            "original_size",
+            "duration",
+            "stream_info",
+            "storage_bytes",
+            "view_count",
+            "renditions",
+            "stream_url",
+            "thumbnail_url",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_renditions(self, video: Video) -> list[str]:
+        return video.available_renditions
+
+    def get_stream_url(self, video: Video) -> str | None:
+        if not video.available_renditions:
+            return None
+        return reverse("video-stream", args=[video.id])
+
+    def get_thumbnail_url(self, video: Video) -> str | None:
+        return reverse("video-thumbnail", args=[video.id]) if video.thumbnail else None
+
+
+class VideoUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class VideoUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True
+    )
+
+
+class VideoListQuerySerializer(serializers.Serializer):
+    category_id = serializers.IntegerField(required=False, min_value=1)
+    uploaded_by = serializers.IntegerField(required=False, min_value=1)
+    sort_by = serializers.ChoiceField(choices=["created_at", "view_count"], default="created_at")
+    order = serializers.ChoiceField(choices=["asc", "desc"], default="desc")
+
+
+class StreamQuerySerializer(serializers.Serializer):
+    rendition = serializers.ChoiceField(choices=Rendition.choices, required=False)
+
+
+class ViewCountSerializer(serializers.Serializer):
+    view_count = serializers.IntegerField()
+
+
+class PublishSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class SiteConfigSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SiteConfig
+        fields = [
+            "max_file_size_bytes",
+            "weekly_upload_quota_bytes",
+            "keep_originals",
+            "registration_mode",
+            "updated_at",
+            "updated_by",
+        ]
+        read_only_fields = ["updated_at", "updated_by"]
+        extra_kwargs = {
+            "max_file_size_bytes": {"min_value": 1},
+            "weekly_upload_quota_bytes": {"min_value": 0},
+        }
+
+
+class AdminStatsSerializer(serializers.Serializer):
+    users = serializers.IntegerField()
+    active_users = serializers.IntegerField()
+    videos = serializers.IntegerField()
+    storage_used_bytes = serializers.IntegerField()
+    videos_pending = serializers.IntegerField()
+    videos_processing = serializers.IntegerField()
+    videos_failed = serializers.IntegerField()
