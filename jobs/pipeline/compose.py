@@ -1,0 +1,114 @@
+"""The final film: ONE ffmpeg run (built with ffmpeg-python) joining clips, mastered audio and
+subtitles into an MP4 for delivery.
+
+Video: H.264 High, yuv420p, closed 2 s GOP. Without burned-in subtitles the clips (already
+encoded in that format) are joined by stream copy; with burn-in the joined video is filtered
+through libass and re-encoded with the same settings. Audio: linear two-pass loudnorm with the
+values measured on the mix, resampled to 48 kHz, AAC-LC stereo. Subtitles: a soft mov_text
+track. `+faststart` puts the index first so players start before the download finishes.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import ffmpeg
+
+from jobs.pipeline.clips import x264_output_args
+from jobs.pipeline.errors import RenderError
+from jobs.pipeline.loudness import loudnorm_filter_args
+
+AUDIO_BITRATE = "192k"
+
+
+def write_concat_list(clips: list[Path], path: Path) -> None:
+    """ffconcat file listing the clips in order (absolute paths, quoted)."""
+    rows = ["ffconcat version 1.0"]
+    for clip in clips:
+        escaped = str(Path(clip).resolve()).replace("'", "'\\''")
+        rows.append(f"file '{escaped}'")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def build_compose(
+    *,
+    concat_list: Path,
+    mix: Path,
+    srt: Path,
+    out_path: Path,
+    measured: dict[str, float],
+    target_i: float,
+    target_tp: float,
+    fps: int,
+    burn_subtitles: bool = False,
+    preset: str = "veryfast",
+    crf: int = 21,
+) -> Any:
+    """Return the ffmpeg-python graph for the compose run (not yet run)."""
+    video_in = ffmpeg.input(str(concat_list), format="concat", safe=0)
+    audio_in = ffmpeg.input(str(mix))
+    subs_in = ffmpeg.input(str(srt))
+    audio = audio_in.audio.filter(
+        "loudnorm", **loudnorm_filter_args(measured, target_i=target_i, target_tp=target_tp)
+    ).filter("aresample", 48000)
+    if burn_subtitles:
+        style = "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=0,MarginV=28"
+        video = video_in.video.filter("subtitles", str(srt), force_style=style)
+        video_args = x264_output_args(fps=fps, preset=preset, crf=crf)
+    else:
+        video = video_in.video
+        video_args = {"vcodec": "copy"}
+    return ffmpeg.output(
+        video,
+        audio,
+        subs_in["s"],
+        str(out_path),
+        format="mp4",
+        acodec="aac",
+        **{"profile:a": "aac_low"},
+        audio_bitrate=AUDIO_BITRATE,
+        ar=48000,
+        ac=2,
+        scodec="mov_text",
+        movflags="+faststart",
+        **{"metadata:s:s:0": "language=eng"},
+        **video_args,
+    ).global_args("-hide_banner", "-nostdin", "-loglevel", "error")
+
+
+def run_compose(graph: Any) -> None:
+    """Run a compose graph; raises RenderError with ffmpeg's message."""
+    try:
+        graph.run(overwrite_output=True, capture_stdout=True, capture_stderr=True)
+    except ffmpeg.Error as exc:
+        raise RenderError("compose", exc.stderr.decode(errors="replace")[-2000:]) from exc
+
+
+def probe(path: Path) -> dict[str, Any]:
+    """ffprobe streams and format as a dict (JSON-serialisable)."""
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RenderError("probe", result.stderr[-2000:])
+    return json.loads(result.stdout)
+
+
+def extract_frame(video: Path, *, at: float, out_path: Path, width: int | None = None) -> None:
+    """Write one JPEG frame at `at` seconds (fast input seek)."""
+    stream = ffmpeg.input(str(video), ss=max(0.0, at))
+    if width:
+        stream = stream.filter("scale", width, -2)
+    out = ffmpeg.output(
+        stream, str(out_path), vframes=1, format="image2", vcodec="mjpeg", **{"q:v": 3}
+    ).global_args("-hide_banner", "-loglevel", "error")
+    try:
+        out.run(overwrite_output=True, capture_stdout=True, capture_stderr=True)
+    except ffmpeg.Error as exc:
+        raise RenderError("thumbnail", exc.stderr.decode(errors="replace")[-2000:]) from exc
