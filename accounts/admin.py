@@ -1,3 +1,4 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -18,7 +19,7 @@ class UserCreateForm(AdminUserCreationForm):
         # Emails are stored lower-case (the login and the unique constraint ignore case).
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise self.error_class(["An account with this email already exists."])
+            raise forms.ValidationError("An account with this email already exists.")
         return email
 
 
@@ -30,7 +31,7 @@ class UserEditForm(UserChangeForm):
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise self.error_class(["An account with this email already exists."])
+            raise forms.ValidationError("An account with this email already exists.")
         return email
 
 

@@ -24,6 +24,14 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
 HEADLESS_ONLY = True
+# Password sign-up stays on /api/v1/auth/register (invitations); social sign-up follows the
+# site's registration mode; app clients get our JWT pair after a social login.
+ACCOUNT_ADAPTER = "accounts.social.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+HEADLESS_TOKEN_STRATEGY = "accounts.social.JWTTokenStrategy"
+# The provider's verified email is trusted to match an existing account of the same address.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 HEADLESS_FRONTEND_URLS = {
     "account_signup": env("FRONTEND_URL", default="http://localhost:8000") + "/signup",
     "socialaccount_login_error": env("FRONTEND_URL", default="http://localhost:8000")
