@@ -1,5 +1,32 @@
 """Every periodic task, in one place. Each entry expires so a backlog never piles up."""
 
-from celery.schedules import crontab  # noqa: F401
+from celery.schedules import crontab
 
-BEAT_SCHEDULE: dict[str, dict] = {}
+BEAT_SCHEDULE: dict[str, dict] = {
+    # Stuck stages are found within a minute or two of passing their time limit + grace.
+    "jobs-sweep-stuck": {
+        "task": "jobs.sweep_stuck",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # Plans' monthly allowances, shortly after midnight UTC on the first; idempotent per
+    # account and month, so a late or repeated run grants nothing twice.
+    "billing-monthly-allowance": {
+        "task": "billing.monthly_allowance",
+        "schedule": crontab(minute=5, hour=0, day_of_month=1),
+        "options": {"expires": 6 * 3600},
+    },
+    # Weekly upload quotas start again on Sunday 00:00 UTC (counters are per week, so a
+    # late run only delays dropping old rows, never lets anyone upload more).
+    "media-quotas-reset-weekly": {
+        "task": "media_library.quotas_reset_weekly",
+        "schedule": crontab(minute=0, hour=0, day_of_week="sunday"),
+        "options": {"expires": 6 * 3600},
+    },
+    # Videos left by a dead worker are re-queued; abandoned resumable uploads are freed.
+    "media-maintenance": {
+        "task": "media_library.maintenance",
+        "schedule": crontab(minute=17),
+        "options": {"expires": 50 * 60},
+    },
+}

@@ -1,1 +1,25 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import apis
+
+urlpatterns = [
+    path("jobs", apis.JobListCreateApi.as_view(), name="job-list"),
+    path("jobs/stats", apis.JobStatsApi.as_view(), name="job-stats"),
+    path("jobs/<int:pk>", apis.JobDetailApi.as_view(), name="job-detail"),
+    path("jobs/<int:pk>/cancel", apis.JobCancelApi.as_view(), name="job-cancel"),
+    path("jobs/<int:pk>/retry", apis.JobRetryApi.as_view(), name="job-retry"),
+    path(
+        "jobs/<int:pk>/valid-transitions",
+        apis.JobValidTransitionsApi.as_view(),
+        name="job-valid-transitions",
+    ),
+    path("jobs/<int:pk>/status", apis.JobStatusApi.as_view(), name="job-status"),
+    path("jobs/<int:pk>/download-url", apis.JobDownloadUrlApi.as_view(), name="job-download-url"),
+    path("jobs/<int:pk>/download", apis.JobDownloadApi.as_view(), name="job-download"),
+    path("jobs/<int:pk>/events", apis.JobEventsStreamApi.as_view(), name="job-events"),
+    path(
+        "projects/<int:pk>/regenerate",
+        apis.ProjectRegenerateApi.as_view(),
+        name="project-regenerate",
+    ),
+]

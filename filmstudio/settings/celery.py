@@ -6,8 +6,9 @@ _redis_url = env("REDIS_URL", default="")
 _broker_dir = VAR_DIR / "celery"
 
 # The broker must redeliver an unacknowledged task only after the longest task could have
-# finished: every hard time limit below stays under this (one hour).
-CELERY_BROKER_VISIBILITY_TIMEOUT = 3600
+# finished: every hard time limit below stays under this (one hour). The worker tests lower it
+# (CELERY_VISIBILITY_TIMEOUT) so a SIGKILLed worker's task comes back within seconds.
+CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 
 if _redis_url:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=_redis_url)
@@ -18,6 +19,10 @@ if _redis_url:
         "priority_steps": list(range(10)),
         "sep": ":",
         "queue_order_strategy": "priority",
+        # How often a worker looks for unacknowledged tasks past the visibility timeout
+        # (kombu: interval x throttle seconds; 100 s by default).
+        "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+        "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
     }
 else:
     for _sub in ("in", "processed"):
@@ -32,6 +37,8 @@ else:
         "data_folder_in": str(_broker_dir / "in"),
         "data_folder_out": str(_broker_dir / "in"),
         "processed_folder": str(_broker_dir / "processed"),
+        # Broadcast (control, events) files go under var/ too, not the working directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 

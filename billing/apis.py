@@ -1,0 +1,80 @@
+from django.contrib.auth import get_user_model
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from accounts.permissions import IsPlatformStaff
+from filmstudio.errors import NotFound
+
+from . import selectors, services
+from .serializers import (
+    BalanceSerializer,
+    CreditTransactionSerializer,
+    GrantCreditsSerializer,
+    GrantResultSerializer,
+    PlanSerializer,
+)
+
+
+class PlanListApi(GenericAPIView):
+    filter_backends: list = []  # filtering is explicit (validated query serializer)
+    serializer_class = PlanSerializer
+    permission_classes = [AllowAny]
+    pagination_class = None
+
+    @extend_schema(responses=PlanSerializer(many=True))
+    def get(self, request):
+        return Response(selectors.plans_list())
+
+
+class CreditBalanceApi(GenericAPIView):
+    serializer_class = BalanceSerializer
+
+    def get(self, request):
+        return Response(selectors.credit_account_summary(user=request.user))
+
+
+class CreditTransactionListApi(GenericAPIView):
+    filter_backends: list = []  # filtering is explicit (validated query serializer)
+    serializer_class = CreditTransactionSerializer
+
+    @extend_schema(responses=CreditTransactionSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(selectors.credit_transactions_for(user=request.user))
+        return self.get_paginated_response(CreditTransactionSerializer(page, many=True).data)
+
+
+class AdminGrantCreditsApi(GenericAPIView):
+    """Staff add (or, negative, remove) credits with a reason; an Idempotency-Key header
+    makes a double-click grant once."""
+
+    serializer_class = GrantCreditsSerializer
+    permission_classes = [IsPlatformStaff]
+
+    @extend_schema(
+        request=GrantCreditsSerializer,
+        responses={201: GrantResultSerializer},
+        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+    )
+    def post(self, request, pk: int):
+        data = GrantCreditsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = get_user_model().objects.filter(pk=pk).first()
+        if user is None:
+            raise NotFound("User not found.")
+        key = (request.headers.get("Idempotency-Key") or "").strip()[:150]
+        tx = services.credits_admin_grant(
+            staff_user=request.user,
+            user=user,
+            amount=data.validated_data["amount"],
+            reason=data.validated_data["reason"],
+            key=f"admin:{request.user.pk}:{key}" if key else None,
+        )
+        body = {
+            "transaction": CreditTransactionSerializer(tx).data,
+            "balance": selectors.credit_balance(user=user),
+        }
+        return Response(body, status=status.HTTP_201_CREATED)

@@ -1,0 +1,10 @@
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(name="billing.monthly_allowance", ignore_result=True)
+def grant_monthly_allowances() -> int:
+    """Grant every account its plan's allowance for the current month (idempotent)."""
+    return services.credits_monthly_allowance_all(period=timezone.now().strftime("%Y-%m"))

@@ -1,0 +1,291 @@
+"""Job endpoints: thin views that validate input, call one service and serialize."""
+
+import json
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from accounts.permissions import IsPlatformStaff
+from filmstudio.errors import Conflict, NotFound
+from projects.models import Asset
+from projects.selectors import project_get_for_user
+
+from . import selectors, services, state
+from .models import Job
+from .renderers import EventStreamRenderer
+from .serializers import (
+    DownloadUrlSerializer,
+    JobCreateSerializer,
+    JobDetailSerializer,
+    JobEventSerializer,
+    JobListFilterSerializer,
+    JobSerializer,
+    JobStatusUpdateSerializer,
+    QueueStatsSerializer,
+    RegenerateSerializer,
+    ValidTransitionsSerializer,
+)
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Replaying a request with the same key returns the first job, charged once.",
+)
+DOWNLOAD_SALT = "jobs.download"
+
+
+def _idempotency_key(request) -> str | None:
+    key = (request.headers.get("Idempotency-Key") or "").strip()
+    if len(key) > 200:
+        raise Conflict("Idempotency-Key is longer than 200 characters.", code="invalid_key")
+    return key or None
+
+
+def _detail(job_id: int, user) -> dict:
+    job = selectors.job_get_for_user(user=user, job_id=job_id, with_events=True)
+    return JobDetailSerializer(job).data
+
+
+class JobListCreateApi(GenericAPIView):
+    filter_backends: list = []  # filtering is explicit (validated query serializer)
+    serializer_class = JobSerializer
+
+    @extend_schema(parameters=[JobListFilterSerializer], responses=JobSerializer(many=True))
+    def get(self, request):
+        filters = JobListFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        qs = selectors.jobs_list(user=request.user, filters=filters.validated_data)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(JobSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=JobCreateSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: JobDetailSerializer, 200: JobDetailSerializer},
+    )
+    def post(self, request):
+        data = JobCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = project_get_for_user(user=request.user, project_id=data.validated_data["project"])
+        job, created = services.job_create(
+            user=request.user,
+            project=project,
+            job_type=data.validated_data["type"],
+            parameters=data.validated_data["parameters"],
+            priority=data.validated_data["priority"],
+            idempotency_key=_idempotency_key(request),
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(_detail(job.pk, request.user), status=code)
+
+
+class JobDetailApi(GenericAPIView):
+    serializer_class = JobDetailSerializer
+
+    def get(self, request, pk: int):
+        return Response(_detail(pk, request.user))
+
+    @extend_schema(responses=JobDetailSerializer, description="Cancel the job (same as /cancel).")
+    def delete(self, request, pk: int):
+        job = selectors.job_get_for_user(user=request.user, job_id=pk)
+        services.job_cancel(job=job)
+        return Response(_detail(pk, request.user))
+
+
+class JobCancelApi(GenericAPIView):
+    serializer_class = JobDetailSerializer
+
+    @extend_schema(request=None, responses=JobDetailSerializer)
+    def post(self, request, pk: int):
+        job = selectors.job_get_for_user(user=request.user, job_id=pk)
+        services.job_cancel(job=job)
+        return Response(_detail(pk, request.user))
+
+
+class JobRetryApi(GenericAPIView):
+    serializer_class = JobDetailSerializer
+
+    @extend_schema(request=None, responses=JobDetailSerializer)
+    def post(self, request, pk: int):
+        job = selectors.job_get_for_user(user=request.user, job_id=pk)
+        services.job_retry(job=job)
+        return Response(_detail(pk, request.user))
+
+
+class JobValidTransitionsApi(GenericAPIView):
+    serializer_class = ValidTransitionsSerializer
+
+    def get(self, request, pk: int):
+        job = selectors.job_get_for_user(user=request.user, job_id=pk)
+        return Response(
+            {"status": job.status, "valid_transitions": state.valid_transitions(job.status)}
+        )
+
+
+class JobStatusApi(GenericAPIView):
+    """Staff override of a job's status, through the state machine (409 if not allowed)."""
+
+    serializer_class = JobDetailSerializer
+    permission_classes = [IsPlatformStaff]
+
+    @extend_schema(request=JobStatusUpdateSerializer, responses=JobDetailSerializer)
+    def patch(self, request, pk: int):
+        data = JobStatusUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        job = selectors.job_get(job_id=pk)
+        services.job_set_status(
+            job=job,
+            status=data.validated_data["status"],
+            actor=request.user,
+            message=data.validated_data.get("message", ""),
+        )
+        job = Job.objects.prefetch_related("events").get(pk=pk)
+        return Response(JobDetailSerializer(job).data)
+
+
+class JobStatsApi(GenericAPIView):
+    serializer_class = QueueStatsSerializer
+    permission_classes = [IsPlatformStaff]
+
+    def get(self, request):
+        return Response(selectors.queue_stats())
+
+
+def _result_asset(job: Job) -> Asset:
+    assets = (job.result or {}).get("assets") or {}
+    asset_id = assets.get("film") or (list(assets.values())[-1] if assets else None)
+    asset = (
+        Asset.objects.filter(pk=asset_id, project_id=job.project_id).first() if asset_id else None
+    )
+    if asset is None:
+        raise Conflict("This job has no result to download yet.", code="no_result")
+    return asset
+
+
+class JobDownloadUrlApi(GenericAPIView):
+    serializer_class = DownloadUrlSerializer
+
+    def get(self, request, pk: int):
+        job = selectors.job_get_for_user(user=request.user, job_id=pk)
+        asset = _result_asset(job)
+        if settings.USE_S3:
+            # The storage presigns the URL; its lifetime is the storage's querystring_expire.
+            url = default_storage.url(asset.file.name)
+            expires = settings.STORAGES["default"]["OPTIONS"].get("querystring_expire", 3600)
+        else:
+            sig = signing.TimestampSigner(salt=DOWNLOAD_SALT).sign(f"{job.pk}:{asset.pk}")
+            path = reverse("job-download", kwargs={"pk": job.pk})
+            url = request.build_absolute_uri(f"{path}?sig={sig}")
+            expires = settings.SIGNED_URL_MAX_AGE
+        return Response({"url": url, "expires_in": expires})
+
+
+class JobDownloadApi(GenericAPIView):
+    """Streams a job's result file to whoever holds a valid signed link (the signature is the
+    credential, so the link works in a plain <video> tag or a download manager)."""
+
+    serializer_class = DownloadUrlSerializer
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(
+        parameters=[OpenApiParameter("sig", OpenApiTypes.STR, required=True)],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, pk: int):
+        try:
+            value = signing.TimestampSigner(salt=DOWNLOAD_SALT).unsign(
+                request.query_params.get("sig", ""), max_age=settings.SIGNED_URL_MAX_AGE
+            )
+            job_id, asset_id = (int(part) for part in value.split(":"))
+        except (signing.BadSignature, ValueError):
+            raise NotFound(
+                "This download link is invalid or has expired.", code="invalid_link"
+            ) from None
+        if job_id != pk:
+            raise NotFound("This download link is invalid or has expired.", code="invalid_link")
+        asset = Asset.objects.filter(pk=asset_id, project__jobs__pk=job_id).first()
+        if asset is None or not asset.file:
+            raise NotFound("File not found.")
+        name = asset.file.name.rsplit("/", 1)[-1]
+        return FileResponse(
+            asset.file.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type=asset.content_type or None,
+        )
+
+
+def _sse(event) -> str:
+    data = JobEventSerializer(event).data
+    kind = "state" if event.from_status != event.to_status else "progress"
+    return f"id: {event.id}\nevent: {kind}\ndata: {json.dumps(data, default=str)}\n\n"
+
+
+def _event_stream(job_id: int, after_id: int):
+    deadline = time.monotonic() + settings.JOB_EVENTS_MAX_SECONDS
+    yield "retry: 3000\n\n"
+    while True:
+        status_now = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
+        # Events are read after the status: a terminal status means its event is already
+        # written, so this batch contains everything up to the end.
+        for event in selectors.job_events_after(job_id=job_id, after_id=after_id, limit=1000):
+            after_id = event.id
+            yield _sse(event)
+        if status_now is None or status_now in state.TERMINAL:
+            yield f"event: end\ndata: {json.dumps({'status': status_now})}\n\n"
+            return
+        if time.monotonic() > deadline:
+            return  # the client reconnects with Last-Event-ID
+        time.sleep(settings.JOB_EVENTS_POLL_INTERVAL)
+
+
+class JobEventsStreamApi(GenericAPIView):
+    """Server-Sent Events: every state change and progress step of the job, from the start
+    (or after `Last-Event-ID`), until the job reaches a terminal state."""
+
+    serializer_class = JobEventSerializer
+    renderer_classes = [JSONRenderer, EventStreamRenderer]
+
+    @extend_schema(responses={(200, "text/event-stream"): OpenApiTypes.STR})
+    def get(self, request, pk: int):
+        job = selectors.job_get_for_user(user=request.user, job_id=pk)
+        try:
+            after = int(request.headers.get("Last-Event-ID") or 0)
+        except ValueError:
+            after = 0
+        response = StreamingHttpResponse(
+            _event_stream(job.pk, after), content_type="text/event-stream"
+        )
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream
+        return response
+
+
+class ProjectRegenerateApi(GenericAPIView):
+    serializer_class = RegenerateSerializer
+
+    @extend_schema(
+        request=None,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: JobDetailSerializer, 200: JobDetailSerializer, 402: OpenApiResponse()},
+    )
+    def post(self, request, pk: int):
+        project = project_get_for_user(user=request.user, project_id=pk)
+        job, created = services.project_regenerate(
+            user=request.user, project=project, idempotency_key=_idempotency_key(request)
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(_detail(job.pk, request.user), status=code)

@@ -1,0 +1,94 @@
+"""What `parameters` each job type accepts. Unknown keys are refused, so a typo is a 400
+and not a silently ignored option."""
+
+from django.conf import settings
+from rest_framework import serializers
+
+from .models import JobType
+
+
+class _Base(serializers.Serializer):
+    # Seconds; the project's target duration when absent. Same bounds as Project.
+    target_duration = serializers.IntegerField(min_value=5, max_value=600, required=False)
+    style = serializers.CharField(max_length=100, required=False)
+    # Test and benchmark controls of the placeholder stages (see jobs.stages).
+    placeholder = serializers.DictField(required=False)
+
+    def validate_placeholder(self, value):
+        if not settings.JOB_PLACEHOLDER_CONTROLS:
+            raise serializers.ValidationError("Placeholder controls are switched off.")
+        for key in value:
+            if key not in ("delay", "fail"):
+                raise serializers.ValidationError(f"Unknown placeholder control {key!r}.")
+            if not isinstance(value[key], dict):
+                raise serializers.ValidationError(f"{key} must map stage names to numbers.")
+        return value
+
+    def validate(self, attrs):
+        unknown = set(self.initial_data) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {name: ["Not a parameter of this job type."] for name in sorted(unknown)}
+            )
+        return attrs
+
+
+class ScriptAnalysisParameters(_Base):
+    pass
+
+
+class ImageGenerationParameters(_Base):
+    # Shots per film are capped by the pipeline; this bounds what one job may ask for.
+    max_shots = serializers.IntegerField(min_value=1, max_value=200, required=False)
+
+
+class VoiceSynthesisParameters(_Base):
+    voice = serializers.CharField(max_length=64, required=False)
+
+
+class VideoCompositionParameters(_Base):
+    burn_subtitles = serializers.BooleanField(required=False)
+
+
+class SubtitleGenerationParameters(_Base):
+    language = serializers.CharField(min_length=2, max_length=10, required=False)
+
+
+class ThumbnailGenerationParameters(_Base):
+    at_seconds = serializers.FloatField(min_value=0, required=False)
+
+
+class MusicGenerationParameters(_Base):
+    mood = serializers.CharField(max_length=64, required=False)
+
+
+class FullGenerationParameters(
+    ImageGenerationParameters,
+    VoiceSynthesisParameters,
+    VideoCompositionParameters,
+    SubtitleGenerationParameters,
+    MusicGenerationParameters,
+):
+    pass
+
+
+PARAMETER_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+    JobType.SCRIPT_ANALYSIS: ScriptAnalysisParameters,
+    JobType.IMAGE_GENERATION: ImageGenerationParameters,
+    JobType.VOICE_SYNTHESIS: VoiceSynthesisParameters,
+    JobType.VIDEO_COMPOSITION: VideoCompositionParameters,
+    JobType.SUBTITLE_GENERATION: SubtitleGenerationParameters,
+    JobType.THUMBNAIL_GENERATION: ThumbnailGenerationParameters,
+    JobType.MUSIC_GENERATION: MusicGenerationParameters,
+    JobType.FULL_GENERATION: FullGenerationParameters,
+}
+
+
+def parameters_validate(*, job_type: str, parameters) -> dict:
+    """The cleaned parameters for `job_type`, or a ValidationError keyed `parameters.<name>`."""
+    if not isinstance(parameters, dict):
+        raise serializers.ValidationError({"parameters": ["Must be an object."]})
+    serializer = PARAMETER_SERIALIZERS[job_type](data=parameters)
+    if not serializer.is_valid():
+        raise serializers.ValidationError({"parameters": serializer.errors})
+    return dict(serializer.validated_data)

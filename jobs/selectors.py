@@ -1,0 +1,105 @@
+"""Reads of jobs: scoped to their owner in one place, and the staff queue statistics."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from celery_app.queues import Queue
+from filmstudio.errors import NotFound
+
+from . import state
+from .models import Job, JobEvent, JobStatus
+
+
+def jobs_for_user(*, user) -> QuerySet[Job]:
+    """The user's jobs: the one place job reads are scoped to their owner."""
+    return Job.objects.filter(owner=user)
+
+
+def jobs_list(*, user, filters: dict | None = None) -> QuerySet[Job]:
+    filters = filters or {}
+    qs = jobs_for_user(user=user).select_related("project")
+    for name in ("status", "type"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("project"):
+        qs = qs.filter(project_id=filters["project"])
+    return qs.order_by("-created_at", "-id")
+
+
+def job_get_for_user(*, user, job_id, with_events: bool = False) -> Job:
+    """The user's job, or NotFound (another user's job does not exist for them)."""
+    qs = jobs_for_user(user=user).select_related("project")
+    if with_events:
+        qs = qs.prefetch_related(Prefetch("events", queryset=JobEvent.objects.order_by("id")))
+    try:
+        return qs.get(pk=job_id)
+    except (Job.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Job not found.") from None
+
+
+def job_get(*, job_id) -> Job:
+    try:
+        return Job.objects.select_related("project", "owner").get(pk=job_id)
+    except (Job.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Job not found.") from None
+
+
+def job_events_after(*, job_id: int, after_id: int = 0, limit: int = 200) -> list[JobEvent]:
+    return list(JobEvent.objects.filter(job_id=job_id, id__gt=after_id).order_by("id")[:limit])
+
+
+def queue_depths() -> dict[str, int | None]:
+    """Messages waiting per queue, read from the broker (all priority levels). None when the
+    broker cannot be reached (stats must still answer)."""
+    from celery_app import app
+
+    depths: dict[str, int | None] = {}
+    try:
+        with app.connection_for_read() as conn:
+            channel = conn.default_channel
+            for queue in Queue:
+                try:
+                    depths[queue.value] = channel.queue_declare(
+                        queue=queue.value, passive=True
+                    ).message_count
+                except Exception:  # a queue nobody declared yet holds nothing
+                    depths[queue.value] = 0
+    except Exception:
+        depths = {queue.value: None for queue in Queue}
+    return depths
+
+
+# Mean stage durations are computed over at most this many recently finished jobs, so the
+# staff page stays one bounded query however busy the day was.
+STATS_SAMPLE = 500
+
+
+def queue_stats() -> dict:
+    """Staff numbers: broker depth per queue, jobs running, failures in 24 h, and the mean
+    seconds of each stage over recent finished jobs."""
+    since = timezone.now() - timedelta(hours=24)
+    running = Job.objects.filter(status__in=state.WORKING).count()
+    waiting = Job.objects.filter(status=JobStatus.QUEUED).count()
+    failed = Job.objects.filter(status=JobStatus.FAILED, finished_at__gte=since).count()
+    totals: dict[str, list[float]] = defaultdict(list)
+    recent = (
+        Job.objects.filter(finished_at__gte=since)
+        .order_by("-finished_at")
+        .values_list("stage_timings", flat=True)[:STATS_SAMPLE]
+    )
+    for timings in recent:
+        for stage, timing in (timings or {}).items():
+            if timing and timing.get("seconds") is not None:
+                totals[stage].append(float(timing["seconds"]))
+    return {
+        "queues": queue_depths(),
+        "running": running,
+        "queued": waiting,
+        "failed_24h": failed,
+        "mean_stage_seconds": {
+            stage: round(sum(values) / len(values), 3) for stage, values in sorted(totals.items())
+        },
+    }

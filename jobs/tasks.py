@@ -1,0 +1,75 @@
+"""Celery tasks of the job engine: thin adapters that take ids and call jobs.services.
+
+One task per stage (`jobs.stage.<name>`), so each has its own route (celery_app/routes.py),
+time limits and retry budget. Every stage task is idempotent: `job_stage_begin` refuses a
+job that moved on, and `job_stage_finish` only advances a job still in that stage.
+"""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import Retry
+
+from . import services
+from .stages import STAGES, JobStopped
+
+logger = logging.getLogger(__name__)
+
+
+def _make_stage_task(stage: str):
+    limits = services.stage_limits(stage)
+
+    @shared_task(
+        name=f"jobs.stage.{stage}",
+        bind=True,
+        acks_late=True,
+        # A worker that dies mid-stage (SIGKILL, OOM) hands the task back to the broker.
+        reject_on_worker_lost=True,
+        soft_time_limit=limits.soft,
+        time_limit=limits.hard,
+        max_retries=limits.max_retries,
+    )
+    def run_stage(self, job_id: int) -> str:
+        job = services.job_stage_begin(job_id=job_id, stage=stage, task_id=self.request.id)
+        if job is None:
+            return "skipped"
+        try:
+            outputs = services.job_stage_work(job=job)
+        except JobStopped:
+            return "stopped"
+        except Retry:
+            raise
+        except Exception as exc:
+            if self.request.retries < self.max_retries:
+                delay = services.retry_backoff(self.request.retries)
+                services.job_stage_attempt_failed(
+                    job_id=job_id, stage=stage, error=exc, retry_in=delay
+                )
+                raise self.retry(exc=exc, countdown=delay) from exc
+            logger.warning("Job %s failed in %s", job_id, stage, exc_info=True)
+            services.job_fail(
+                job_id=job_id,
+                stage=stage,
+                code=str(getattr(exc, "code", "") or "stage_failed"),
+                message=str(exc) or exc.__class__.__name__,
+            )
+            return "failed"
+        services.job_stage_finish(job_id=job_id, stage=stage, outputs=outputs)
+        return "done"
+
+    run_stage.__name__ = f"run_{stage}"
+    return run_stage
+
+
+STAGE_TASKS = {stage: _make_stage_task(stage) for stage in STAGES}
+
+
+@shared_task(name="jobs.sweep_stuck", ignore_result=True)
+def sweep_stuck_jobs() -> dict:
+    return services.jobs_sweep_stuck()
+
+
+@shared_task(name="jobs.noop", ignore_result=False)
+def noop(value=None):
+    """Does nothing: the benchmark's bare broker round trip and the worker fixture's ping."""
+    return value
