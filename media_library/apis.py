@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from filmstudio.errors import DomainError, Forbidden, NotFound
+from filmstudio.errors import Conflict, DomainError, Forbidden, NotFound
 from filmstudio.pagination import PageNumberPagination
 
 from . import quota, resumable, selectors, serializers, services
@@ -208,7 +208,7 @@ class VideoStreamApi(APIView):
         query.is_valid(raise_exception=True)
         available = video.available_renditions
         if not available:
-            raise DomainError("The video is not processed yet.", code="not_ready")
+            raise Conflict("The video is not processed yet.", code="not_ready")
         rendition = query.validated_data.get("rendition") or available[0]
         if rendition not in available:
             raise NotFound(
