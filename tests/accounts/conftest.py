@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from media_library.models import SiteConfig
@@ -30,3 +31,18 @@ def _fast_hasher(settings):
     # PBKDF2 at production cost makes every login and factory user take ~0.3 s; these tests
     # are about the flows, not the hasher's strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def private_cache(settings):
+    """A process-local cache for throttle counters.
+
+    The shared conftest flushes the Redis cache db before every test; under `pytest -n` another
+    worker's flush would reset our counters mid-test. Throttle logic is identical on any
+    Django cache backend.
+    """
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    cache.clear()

@@ -65,7 +65,7 @@ def test_login_validation_errors_use_the_standard_shape(api_client):
 # --- throttling (5/min per IP and per email; conftest clears the cache between tests)
 
 
-def test_sixth_attempt_on_one_email_from_different_ips_is_throttled(login, user):
+def test_sixth_attempt_on_one_email_from_different_ips_is_throttled(login, user, private_cache):
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login_email"] == "5/min"
     for attempt in range(5):
         response = login(user.email, "wrong-password", ip=f"10.0.1.{attempt}")
@@ -81,7 +81,7 @@ def test_sixth_attempt_on_one_email_from_different_ips_is_throttled(login, user)
     assert login(other.email, DEFAULT_PASSWORD, ip="10.0.2.1").status_code == 200
 
 
-def test_sixth_attempt_from_one_ip_across_emails_is_throttled(login):
+def test_sixth_attempt_from_one_ip_across_emails_is_throttled(login, private_cache):
     users = UserFactory.create_batch(6)
     for victim in users[:5]:
         assert login(victim.email, "wrong-password", ip="10.9.9.9").status_code == 401

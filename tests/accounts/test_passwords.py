@@ -144,7 +144,7 @@ def test_reset_confirm_runs_the_validators(api_client, user):
     assert body["errors"]["new_password"]
 
 
-def test_reset_requests_are_throttled(api_client, user, settings):
+def test_reset_requests_are_throttled(api_client, user, settings, private_cache):
     rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["password_reset"]
     allowed = int(rate.split("/")[0])
     for attempt in range(allowed):
