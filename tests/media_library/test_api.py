@@ -1,0 +1,212 @@
+"""The library API: lists, detail, edits, deletes, views, categories, config, stats."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.admin.sites import site as admin_site
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from media_library.models import Category, SiteConfig, UploadQuota, Video
+from media_library.quota import quota_reserve, quota_week_start, quotas_reset_weekly
+from media_library.services import category_create
+from tests.factories import UserFactory
+from tests.media_library.conftest import stored_files
+
+
+def make_video(user, *, status=Video.Status.COMPLETED, category=None, views=0, files=False):
+    video = Video(title="v", uploaded_by=user, status=status, category=category, view_count=views)
+    if files:
+        for field in ("original", "rendition_720p", "rendition_480p", "thumbnail"):
+            getattr(video, field).name = default_storage.save(
+                f"videos/{video.key}/{field}.bin", ContentFile(b"x" * 10)
+            )
+    video.save()
+    return video
+
+
+def test_list_is_public_paginated_by_ten_and_constant_in_queries(api_client, db):
+    category = Category.objects.create(name="Drama", slug="drama")
+    for _ in range(3):
+        make_video(UserFactory(), category=category)
+    with CaptureQueriesContext(connection) as three:
+        response = api_client.get("/api/v1/videos")
+    assert response.status_code == 200
+    assert response.json()["count"] == 3
+    for _ in range(12):
+        make_video(UserFactory(), category=category)
+    with CaptureQueriesContext(connection) as fifteen:
+        response = api_client.get("/api/v1/videos")
+    assert len(response.json()["results"]) == 10  # default page size
+    assert len(fifteen.captured_queries) == len(three.captured_queries) == 2  # count + page
+    assert len(api_client.get("/api/v1/videos?page_size=500").json()["results"]) == 15
+
+
+def test_list_filters_and_sorts(api_client, user, other_user):
+    drama = Category.objects.create(name="Drama", slug="drama")
+    a = make_video(user, category=drama, views=5)
+    b = make_video(user, views=50)
+    c = make_video(other_user, category=drama, views=1)
+    make_video(user, status=Video.Status.PENDING)  # not public
+
+    def ids(query):
+        return [v["id"] for v in api_client.get(f"/api/v1/videos?{query}").json()["results"]]
+
+    assert ids(f"category_id={drama.id}") == [c.id, a.id]
+    assert ids(f"uploaded_by={user.id}") == [b.id, a.id]
+    assert ids("sort_by=view_count&order=desc") == [b.id, a.id, c.id]
+    assert ids("sort_by=view_count&order=asc") == [c.id, a.id, b.id]
+    assert ids("sort_by=created_at&order=asc") == [a.id, b.id, c.id]
+    assert ids(f"uploaded_by={user.id}") == [
+        v["id"] for v in api_client.get(f"/api/v1/users/{user.id}/videos").json()["results"]
+    ]
+    bad = api_client.get("/api/v1/videos?sort_by=title")
+    assert bad.status_code == 400 and "sort_by" in bad.json()["errors"]
+
+
+def test_uploader_sees_own_unfinished_videos_others_do_not(auth_client, api_client, user):
+    pending = make_video(user, status=Video.Status.PENDING)
+    assert api_client.get(f"/api/v1/videos/{pending.id}").status_code == 404
+    assert auth_client.get(f"/api/v1/videos/{pending.id}").json()["status"] == "pending"
+    assert pending.id in [v["id"] for v in auth_client.get("/api/v1/videos").json()["results"]]
+
+
+def test_only_uploader_or_admin_may_edit_or_delete(auth_client, make_client, admin_client, user):
+    video = make_video(user)
+    stranger = make_client(UserFactory())
+    edit = stranger.patch(f"/api/v1/videos/{video.id}", {"title": "mine now"}, format="json")
+    assert edit.status_code == 403
+    assert stranger.delete(f"/api/v1/videos/{video.id}").status_code == 403
+    category = Category.objects.create(name="Docs", slug="docs")
+    response = auth_client.patch(
+        f"/api/v1/videos/{video.id}", {"title": "New", "category": category.id}, format="json"
+    )
+    assert response.status_code == 200
+    assert (response.json()["title"], response.json()["category"]["id"]) == ("New", category.id)
+    read_only = auth_client.patch(f"/api/v1/videos/{video.id}", {"view_count": 9}, format="json")
+    assert read_only.status_code == 200 and read_only.json()["view_count"] == 0
+    assert (
+        admin_client.patch(
+            f"/api/v1/videos/{video.id}", {"title": "Mod"}, format="json"
+        ).status_code
+        == 200
+    )  # noqa: E501
+
+
+def test_delete_removes_every_file_from_storage(
+    auth_client, user, django_capture_on_commit_callbacks
+):
+    video = make_video(user, files=True)
+    keep = make_video(user, files=True)
+    assert len(stored_files()) == 8
+    with django_capture_on_commit_callbacks(execute=True):
+        response = auth_client.delete(f"/api/v1/videos/{video.id}")
+    assert response.status_code == 204
+    assert not Video.objects.filter(id=video.id).exists()
+    assert stored_files() == sorted(keep.stored_names())
+
+
+def test_view_counter_increments_atomically(api_client, user):
+    video = make_video(user, views=7)
+    assert api_client.post(f"/api/v1/videos/{video.id}/view").json() == {"view_count": 8}
+    assert api_client.post(f"/api/v1/videos/{video.id}/view").json() == {"view_count": 9}
+    video.refresh_from_db()
+    assert video.view_count == 9
+    pending = make_video(user, status=Video.Status.PENDING)
+    assert api_client.post(f"/api/v1/videos/{pending.id}/view").status_code == 404
+
+
+def test_categories_public_read_admin_write_unique_slugs(api_client, auth_client, admin_client):
+    assert (
+        auth_client.post("/api/v1/categories", {"name": "Drama"}, format="json").status_code == 403
+    )  # noqa: E501
+    first = admin_client.post("/api/v1/categories", {"name": "Sci Fi!"}, format="json")
+    assert (first.status_code, first.json()["slug"]) == (201, "sci-fi")
+    second = admin_client.post("/api/v1/categories", {"name": "Sci-Fi"}, format="json")
+    assert second.json()["slug"] == "sci-fi-2"
+    dup = admin_client.post("/api/v1/categories", {"name": "Sci-Fi"}, format="json")
+    assert (dup.status_code, dup.json()["code"]) == (409, "duplicate")
+    listed = api_client.get("/api/v1/categories").json()
+    assert [c["slug"] for c in listed] == ["sci-fi", "sci-fi-2"]
+    pk = first.json()["id"]
+    renamed = admin_client.patch(f"/api/v1/categories/{pk}", {"name": "Horror"}, format="json")
+    assert renamed.json()["slug"] == "horror"
+    video = make_video(UserFactory(), category=Category.objects.get(id=pk))
+    assert admin_client.delete(f"/api/v1/categories/{pk}").status_code == 204
+    video.refresh_from_db()
+    assert video.category is None  # the video stays, uncategorised
+
+
+def test_site_config_is_admin_only_and_validated(auth_client, admin_client, admin_user):
+    assert auth_client.get("/api/v1/admin/config").status_code == 403
+    response = admin_client.patch(
+        "/api/v1/admin/config",
+        {
+            "max_file_size_bytes": 1024,
+            "keep_originals": True,
+            "registration_mode": "invitation_only",
+        },  # noqa: E501
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    config = SiteConfig.objects.get()
+    assert (config.max_file_size_bytes, config.keep_originals) == (1024, True)
+    assert config.registration_mode == "invitation_only" and config.updated_by == admin_user
+    bad = admin_client.patch("/api/v1/admin/config", {"registration_mode": "closed"}, format="json")
+    assert bad.status_code == 400
+
+
+def test_site_config_admin_is_a_singleton(rf, admin_user):
+    model_admin = admin_site._registry[SiteConfig]
+    request = rf.get("/admin/")
+    request.user = admin_user
+    assert model_admin.has_add_permission(request) is True
+    SiteConfig.objects.get_or_create(id=1)
+    assert model_admin.has_add_permission(request) is False
+    assert model_admin.has_delete_permission(request, SiteConfig.objects.get()) is False
+
+
+def test_admin_stats(admin_client, auth_client, user):
+    done = make_video(user)
+    pending = make_video(user, status=Video.Status.PENDING)
+    make_video(user, status=Video.Status.PROCESSING)
+    Video.objects.filter(id=done.id).update(storage_bytes=100)
+    Video.objects.filter(id=pending.id).update(storage_bytes=150)
+    assert auth_client.get("/api/v1/admin/stats").status_code == 403
+    stats = admin_client.get("/api/v1/admin/stats").json()
+    assert stats["videos"] == 3
+    assert stats["storage_used_bytes"] == 250
+    assert (stats["videos_pending"], stats["videos_processing"]) == (1, 1)
+    assert stats["users"] == 2
+
+
+def test_quota_weeks_start_sunday_utc_and_reset_drops_past_weeks(user):
+    sunday = dt.datetime(2026, 11, 22, 0, 0, tzinfo=dt.UTC)  # a Sunday
+    assert quota_week_start(sunday) == sunday.date()
+    assert quota_week_start(sunday - dt.timedelta(seconds=1)) == dt.date(2026, 11, 15)
+    assert quota_week_start(sunday + dt.timedelta(days=6, hours=23)) == sunday.date()
+    old = quota_reserve(user=user, nbytes=10, week=quota_week_start() - dt.timedelta(days=7))
+    quota_reserve(user=user, nbytes=20)
+    assert quotas_reset_weekly(now=timezone.now()) == 1
+    assert not UploadQuota.objects.filter(week_start=old).exists()
+    assert UploadQuota.objects.get().bytes_used == 20
+
+
+def test_beat_resets_quotas_on_sunday_midnight_utc_with_expiry():
+    from celery_app.routes import ROUTES
+    from celery_app.schedule import BEAT_SCHEDULE
+
+    entry = BEAT_SCHEDULE["media-quotas-reset-weekly"]
+    assert entry["task"] == "media_library.quotas_reset_weekly"
+    schedule = entry["schedule"]
+    assert (schedule.minute, schedule.hour, schedule.day_of_week) == ({0}, {0}, {0})
+    assert entry["options"]["expires"] > 0
+    assert ROUTES["media_library.video_process"] == "media"
+
+
+@pytest.mark.parametrize("name", ["Drama", "Sci Fi"])
+def test_category_service_slugs(db, name):
+    assert category_create(name=name).slug == name.lower().replace(" ", "-")
