@@ -2,11 +2,24 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 
 from accounts.models import Invitation
 from billing.selectors import credit_account_summary
 
 User = get_user_model()
+
+
+def user_by_email(*, email: str):
+    """The user with this email in any letter case, or None.
+
+    Filters on lower(email) so PostgreSQL uses the case-insensitive unique index
+    (`email__iexact` compiles to UPPER(...) and would scan the table).
+    """
+    email = (email or "").strip().lower()
+    if not email:
+        return None
+    return User.objects.alias(email_lower=Lower("email")).filter(email_lower=email).first()
 
 
 def user_profile(*, user) -> dict:

@@ -18,6 +18,7 @@ from accounts.errors import (
     InvalidResetToken,
     InvitationRequired,
 )
+from accounts.selectors import user_by_email
 from accounts.services.invitations import invitation_check, invitation_use
 from accounts.services.tokens import tokens_issue, user_tokens_revoke
 from filmstudio.errors import Forbidden
@@ -58,7 +59,7 @@ def user_register(
     if invitation_token:
         # Fail early, before password checks, so the client shows the right message.
         invitation_check(token=invitation_token, email=email)
-    if User.objects.filter(email__iexact=email).exists():
+    if user_by_email(email=email) is not None:
         raise EmailTaken(errors={"email": ["An account with this email already exists."]})
     candidate = User(email=email, first_name=first_name, last_name=last_name)
     _password_validate(password=password, user=candidate)
@@ -83,7 +84,7 @@ def user_login(*, email: str, password: str) -> tuple["User", dict[str, str]]:
     accounts cannot be enumerated). Only a caller who knows the password learns that the
     account is suspended (`AccountSuspended`).
     """
-    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    user = user_by_email(email=email)
     if user is None:
         # Run the hasher anyway so a missing account takes as long as a wrong password.
         User().set_password(password)
@@ -136,8 +137,8 @@ def password_reset_link(*, user) -> str:
 def password_reset_request(*, email: str) -> None:
     """Mail a reset link if an active account has this email; silently nothing otherwise,
     so the answer never reveals whether an account exists."""
-    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
-    if user is None:
+    user = user_by_email(email=email)
+    if user is None or not user.is_active:
         return
     send_mail(
         subject="Reset your FilmStudio password",

@@ -89,3 +89,11 @@ def test_sixth_attempt_from_one_ip_across_emails_is_throttled(login, private_cac
     assert_error(login(users[5].email, DEFAULT_PASSWORD, ip="10.9.9.9"), 429, "throttled")
     # The same account from another IP still gets in.
     assert login(users[5].email, DEFAULT_PASSWORD, ip="10.9.9.10").status_code == 200
+
+
+def test_an_email_stored_in_mixed_case_still_logs_in_in_any_case(login):
+    # e.g. created through the ORM or an older import, not through the lower-casing manager
+    legacy = UserFactory(email="Mixed.Case@Example.com")
+    assert legacy.email == "Mixed.Case@Example.com"
+
+    assert login("mixed.case@EXAMPLE.COM", DEFAULT_PASSWORD).status_code == 200
