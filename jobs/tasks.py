@@ -57,7 +57,6 @@ def _make_stage_task(stage: str):
         services.job_stage_finish(job_id=job_id, stage=stage, outputs=outputs)
         return "done"
 
-    run_stage.__name__ = f"run_{stage}"
     return run_stage
 
 
