@@ -20,6 +20,9 @@ def _isolated(settings, tmp_path):
         }
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP
+    # PBKDF2 at production cost makes every login and factory user take ~0.3 s; the tests are
+    # about the flows, not the hasher's strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield
     cache.clear()

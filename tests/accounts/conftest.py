@@ -26,13 +26,6 @@ def login(api_client):
     return do
 
 
-@pytest.fixture(autouse=True)
-def _fast_hasher(settings):
-    # PBKDF2 at production cost makes every login and factory user take ~0.3 s; these tests
-    # are about the flows, not the hasher's strength.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def private_cache(settings):
     """A process-local cache for throttle counters.
