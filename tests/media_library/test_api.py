@@ -93,7 +93,7 @@ def test_only_uploader_or_admin_may_edit_or_delete(auth_client, make_client, adm
             f"/api/v1/videos/{video.id}", {"title": "Mod"}, format="json"
         ).status_code
         == 200
-    )  # noqa: E501
+    )
 
 
 def test_delete_removes_every_file_from_storage(
@@ -122,7 +122,7 @@ def test_view_counter_increments_atomically(api_client, user):
 def test_categories_public_read_admin_write_unique_slugs(api_client, auth_client, admin_client):
     assert (
         auth_client.post("/api/v1/categories", {"name": "Drama"}, format="json").status_code == 403
-    )  # noqa: E501
+    )
     first = admin_client.post("/api/v1/categories", {"name": "Sci Fi!"}, format="json")
     assert (first.status_code, first.json()["slug"]) == (201, "sci-fi")
     second = admin_client.post("/api/v1/categories", {"name": "Sci-Fi"}, format="json")
@@ -148,7 +148,7 @@ def test_site_config_is_admin_only_and_validated(auth_client, admin_client, admi
             "max_file_size_bytes": 1024,
             "keep_originals": True,
             "registration_mode": "invitation_only",
-        },  # noqa: E501
+        },
         format="json",
     )
     assert response.status_code == 200, response.json()

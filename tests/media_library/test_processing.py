@@ -98,7 +98,7 @@ def test_plan_never_upscales_and_names_tiers_by_short_side():
         ("1080p", 1080, True),
         ("720p", 720, False),
         ("480p", 480, False),
-    ]  # noqa: E501
+    ]
     assert plan(1080, 1920) == [("1080p", 1080, False), ("720p", 720, False), ("480p", 480, False)]
     assert plan(1600, 900) == [("1080p", 900, False), ("720p", 720, False), ("480p", 480, False)]
     assert plan(640, 480) == [("480p", 480, False)]
@@ -177,4 +177,4 @@ def test_publish_refuses_projects_without_film_and_other_peoples_projects(auth_c
     assert (
         auth_client.post(f"/api/v1/projects/{theirs.id}/publish", {}, format="json").status_code
         == 404
-    )  # noqa: E501
+    )

@@ -15,7 +15,7 @@ def ready_video(db):
     video = Video(title="t", uploaded_by=UserFactory(), status=Video.Status.COMPLETED)
     video.rendition_480p.name = default_storage.save(
         f"videos/{video.key}/480p.mp4", ContentFile(PAYLOAD)
-    )  # noqa: E501
+    )
     video.save()
     return video
 
@@ -94,7 +94,7 @@ def test_accel_redirect_hands_the_file_to_nginx(api_client, ready_video, setting
 
 def test_missing_rendition_and_unprocessed_video_are_clear_errors(
     api_client, auth_client, ready_video
-):  # noqa: E501
+):
     missing = api_client.get(f"/api/v1/videos/{ready_video.id}/stream?rendition=1080p")
     assert (missing.status_code, missing.json()["code"]) == (404, "rendition_not_found")
     bad = api_client.get(f"/api/v1/videos/{ready_video.id}/stream?rendition=4k")
