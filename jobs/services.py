@@ -176,7 +176,7 @@ def job_create(
     key with a different body raises IdempotencyKeyReused (422). Invalid parameters raise a
     ValidationError, an unusable script InvalidScript (400), both before any credit moves.
     """
-    parameters = parameters or {}
+    parameters = {} if parameters is None else parameters
     if job_type not in JobType.values:
         raise DomainError(f"Unknown job type {job_type!r}.", code="invalid_job_type")
     fingerprint = _fingerprint(

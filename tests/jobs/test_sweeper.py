@@ -1,0 +1,59 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from billing.models import CreditTransaction
+from jobs import services
+from jobs.models import Job, JobStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def stuck(user, project, fund, settings):
+    settings.JOB_SWEEPER_MAX_REQUEUES = 1
+    fund(user, 100)
+    job, _ = services.job_create(user=user, project=project, job_type="image_generation")
+    services.job_stage_begin(job_id=job.pk, stage="script_analysis")
+    return job
+
+
+def _age(job, seconds):
+    Job.objects.filter(pk=job.pk).update(
+        stage_started_at=timezone.now() - timedelta(seconds=seconds)
+    )
+
+
+def test_a_stage_within_its_limit_is_left_alone(stuck, settings):
+    _age(stuck, settings.JOB_STAGE_TIME_LIMIT)
+    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 0}
+
+
+def test_a_stuck_stage_is_queued_again_then_the_job_fails_and_is_refunded(stuck, settings):
+    limit = settings.JOB_STAGE_TIME_LIMIT + settings.JOB_SWEEPER_GRACE
+    _age(stuck, limit + 5)
+    old_task = Job.objects.get(pk=stuck.pk).celery_task_id
+
+    assert services.jobs_sweep_stuck() == {"requeued": 1, "failed": 0}
+    job = Job.objects.get(pk=stuck.pk)
+    assert job.status == JobStatus.PROCESSING
+    assert job.celery_task_id != old_task
+    assert job.events.filter(message__contains="stuck past its time limit").exists()
+
+    services.job_stage_begin(job_id=stuck.pk, stage="script_analysis")
+    _age(stuck, limit + 5)
+    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 1}
+    job = Job.objects.get(pk=stuck.pk)
+    assert job.status == JobStatus.FAILED
+    assert job.error_code == "stage_timeout"
+    assert CreditTransaction.objects.filter(job=job, kind="refund").count() == 1
+    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 0}
+
+
+def test_the_sweeper_and_allowance_are_on_the_beat_schedule_with_expiry():
+    from celery_app.schedule import BEAT_SCHEDULE
+
+    tasks = {entry["task"]: entry for entry in BEAT_SCHEDULE.values()}
+    assert {"jobs.sweep_stuck", "billing.monthly_allowance"} <= set(tasks)
+    assert all(entry["options"]["expires"] > 0 for entry in BEAT_SCHEDULE.values())
