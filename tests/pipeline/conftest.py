@@ -1,0 +1,55 @@
+"""Fixtures for the film pipeline tests: the example film rendered once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jobs.pipeline.film import FilmResult, load_manifest, render_film
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+@pytest.fixture(scope="session")
+def lighthouse_text() -> str:
+    return (EXAMPLES / "the_lighthouse.fountain").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def voice_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Cache shared by the session's renders, so each line is synthesised once."""
+    return tmp_path_factory.mktemp("film-cache")
+
+
+@pytest.fixture(scope="session")
+def full_film(
+    tmp_path_factory: pytest.TempPathFactory, lighthouse_text: str, voice_cache: Path
+) -> tuple[FilmResult, dict]:
+    """The example at full 1080p with music: the delivery-format film."""
+    root = tmp_path_factory.mktemp("full")
+    result = render_film(
+        lighthouse_text,
+        aspect="16:9",
+        out_path=root / "lighthouse.mp4",
+        work_dir=root / "work",
+        cache_dir=voice_cache,
+    )
+    return result, load_manifest(root / "work")
+
+
+@pytest.fixture(scope="session")
+def speech_only_film(
+    tmp_path_factory: pytest.TempPathFactory, lighthouse_text: str, voice_cache: Path
+) -> tuple[FilmResult, dict]:
+    """The example small and without music, so voice onsets can be measured in its audio."""
+    root = tmp_path_factory.mktemp("speech")
+    result = render_film(
+        lighthouse_text,
+        out_path=root / "speech.mp4",
+        work_dir=root / "work",
+        cache_dir=voice_cache,
+        size=(320, 180),
+        music=False,
+    )
+    return result, load_manifest(root / "work")

@@ -1,0 +1,60 @@
+"""Per-shot caching: a re-render reuses everything; an edit re-renders only its scene."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from jobs.pipeline.breakdown import Breakdown
+from jobs.pipeline.cache import FileCache
+from jobs.pipeline.film import load_manifest, render_film
+
+pytestmark = pytest.mark.slow
+
+
+def render(text: str, root: Path, cache: Path, name: str) -> tuple[float, dict]:
+    start = time.perf_counter()
+    render_film(
+        text, out_path=root / f"{name}.mp4", work_dir=root / name, cache_dir=cache, size=(320, 180)
+    )
+    return time.perf_counter() - start, load_manifest(root / name)
+
+
+def test_second_run_reuses_the_cache_and_an_edit_touches_only_its_scene(
+    tmp_path: Path, lighthouse_text: str
+) -> None:
+    cache = tmp_path / "cache"
+    cold, first = render(lighthouse_text, tmp_path, cache, "cold")
+    warm, second = render(lighthouse_text, tmp_path, cache, "warm")
+    assert all(stats["misses"] == 0 for stats in second["cache"].values())
+    assert cold / warm >= 5, (cold, warm)
+
+    edited_text = lighthouse_text.replace("I saw its lantern.", "I saw its lantern twice.")
+    _, edited = render(edited_text, tmp_path, cache, "edited")
+    breakdown = Breakdown.from_dict(edited["breakdown"])
+    (scene,) = [
+        s for s in breakdown.scenes if any("twice" in ln.text for sh in s.shots for ln in sh.lines)
+    ]
+    scene_shots = {shot.index for shot in scene.shots}
+    stats = edited["cache"]
+    assert stats["voices"]["missed"] == ["4.0"]  # only the edited line is synthesised
+    assert stats["clips"]["missed"] == [4]  # only its (now longer) shot is re-encoded
+    assert set(stats["images"]["missed"]) <= scene_shots
+    assert stats["clips"]["hits"] == len(breakdown.shots) - 1
+
+
+def test_failed_write_leaves_no_entry(tmp_path: Path) -> None:
+    cache = FileCache(tmp_path)
+
+    def broken(path: Path) -> None:
+        path.write_bytes(b"half")
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        cache.get_or_create("clip", {"a": 1}, ".mp4", broken)
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+    path, hit = cache.get_or_create("clip", {"a": 1}, ".mp4", lambda p: p.write_bytes(b"ok"))
+    assert (path.read_bytes(), hit) == (b"ok", False)
+    assert cache.get_or_create("clip", {"a": 1}, ".mp4", broken) == (path, True)
