@@ -1,0 +1,101 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from billing import services
+from billing.models import CreditAccount, CreditTransaction
+from tests.factories import StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_signup_grant(settings):
+    settings.CREDITS_SIGNUP_GRANT = 0
+
+
+def test_plans_are_public(api_client, settings):
+    response = api_client.get("/api/v1/plans")
+    assert response.status_code == 200
+    assert [p["code"] for p in response.json()] == ["free", "pro", "enterprise"]
+    assert (
+        response.json()[1]["monthly_allowance"] == settings.CREDIT_PLANS["pro"]["monthly_allowance"]
+    )
+
+
+def test_balance_is_the_users_own(auth_client, user):
+    services.credits_grant(user=user, amount=42)
+    services.credits_grant(user=UserFactory(), amount=7)
+    assert auth_client.get("/api/v1/credits/balance").json() == {"balance": 42, "plan": "free"}
+
+
+def test_balance_needs_a_login(api_client):
+    assert api_client.get("/api/v1/credits/balance").status_code == 401
+
+
+def test_transactions_are_the_users_newest_first_paginated_in_constant_queries(auth_client, user):
+    services.credits_grant(user=UserFactory(), amount=7)
+    for amount in (1, 2, 3):
+        services.credits_grant(user=user, amount=amount)
+
+    def fetch(query=""):
+        with CaptureQueriesContext(connection) as ctx:
+            response = auth_client.get(f"/api/v1/credits/transactions{query}")
+        return response.json(), len(ctx)
+
+    body, queries = fetch()
+    assert body["count"] == 3
+    assert [t["amount"] for t in body["results"]] == [3, 2, 1]
+    assert [t["balance_after"] for t in body["results"]] == [6, 3, 1]
+    for _ in range(5):
+        services.credits_grant(user=user, amount=1)
+    assert fetch()[1] == queries
+    assert len(fetch("?page_size=2")[0]["results"]) == 2
+
+
+class TestGrant:
+    def test_staff_grant_credits_with_a_reason(self, make_client, user):
+        staff = StaffFactory()
+        response = make_client(staff).post(
+            f"/api/v1/admin/users/{user.pk}/grant-credits", {"amount": 500, "reason": "goodwill"}
+        )
+        assert response.status_code == 201
+        assert response.json()["balance"] == 500
+        tx = CreditTransaction.objects.get(account__user=user)
+        assert (tx.kind, tx.reason, tx.created_by) == ("grant", "goodwill", staff)
+
+    def test_a_negative_amount_is_an_adjustment_that_cannot_overdraw(self, make_client, user):
+        client = make_client(StaffFactory())
+        services.credits_grant(user=user, amount=10)
+        url = f"/api/v1/admin/users/{user.pk}/grant-credits"
+        ok = client.post(url, {"amount": -4, "reason": "correction"})
+        assert ok.json()["transaction"]["kind"] == "admin_adjust"
+        too_much = client.post(url, {"amount": -7, "reason": "correction"})
+        assert too_much.status_code == 402
+        assert CreditAccount.objects.get(user=user).balance == 6
+
+    def test_a_replayed_idempotency_key_grants_once(self, make_client, user):
+        client = make_client(StaffFactory())
+        url = f"/api/v1/admin/users/{user.pk}/grant-credits"
+        for _ in range(2):
+            client.post(url, {"amount": 100, "reason": "x"}, HTTP_IDEMPOTENCY_KEY="k1")
+        assert CreditAccount.objects.get(user=user).balance == 100
+
+    @pytest.mark.parametrize(
+        "body", [{"amount": 0, "reason": "x"}, {"amount": 5}, {"amount": "lots", "reason": "x"}]
+    )
+    def test_invalid_grants_are_400(self, make_client, user, body):
+        response = make_client(StaffFactory()).post(
+            f"/api/v1/admin/users/{user.pk}/grant-credits", body
+        )
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid"
+
+    def test_users_cannot_grant_and_unknown_users_are_404(self, auth_client, make_client, user):
+        url = f"/api/v1/admin/users/{user.pk}/grant-credits"
+        assert auth_client.post(url, {"amount": 5, "reason": "me"}).status_code == 403
+        staff = make_client(StaffFactory())
+        missing = staff.post(
+            "/api/v1/admin/users/999999/grant-credits", {"amount": 5, "reason": "x"}
+        )
+        assert missing.status_code == 404

@@ -1,0 +1,100 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from billing import services
+from billing.models import CreditAccount, CreditTransaction
+from billing.selectors import credit_account_summary, ledger_sum
+from filmstudio.errors import PaymentRequired
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_account_gets_the_signup_grant_exactly_once(settings, user):
+    settings.CREDITS_SIGNUP_GRANT = 25
+
+    first = credit_account_summary(user=user)
+    second = credit_account_summary(user=user)
+
+    assert first == second == {"plan": "free", "balance": 25}
+    assert CreditTransaction.objects.filter(account__user=user, kind="grant").count() == 1
+
+
+def test_a_zero_signup_grant_writes_no_ledger_line(settings, user):
+    settings.CREDITS_SIGNUP_GRANT = 0
+    assert credit_account_summary(user=user) == {"plan": "free", "balance": 0}
+    assert not CreditTransaction.objects.exists()
+
+
+def test_each_movement_happens_once_per_key_and_the_ledger_sums_to_the_balance(settings, user):
+    settings.CREDITS_SIGNUP_GRANT = 0
+    services.credits_grant(user=user, amount=50, key="purchase-1", kind="purchase")
+    services.credits_grant(user=user, amount=50, key="purchase-1", kind="purchase")
+    account = CreditAccount.objects.get(user=user)
+    assert account.balance == 50
+
+    services.credits_admin_grant(staff_user=None, user=user, amount=-20, reason="typo", key="adj")
+    account.refresh_from_db()
+    assert account.balance == 30
+    assert ledger_sum(account=account) == 30
+    assert list(account.ledger.order_by("id").values_list("balance_after", flat=True)) == [50, 30]
+
+
+def test_a_movement_below_zero_is_refused_and_changes_nothing(settings, user):
+    settings.CREDITS_SIGNUP_GRANT = 10
+    with pytest.raises(PaymentRequired):
+        services.credits_admin_grant(staff_user=None, user=user, amount=-11, reason="x")
+    assert CreditAccount.objects.get(user=user).balance == 10
+    assert CreditTransaction.objects.filter(account__user=user).count() == 1
+
+
+def test_only_an_admin_adjustment_can_remove_credits(user):
+    with pytest.raises(services.InvalidAmount):
+        services.credits_grant(user=user, amount=-5)
+    with pytest.raises(services.InvalidAmount):
+        services.credits_grant(user=user, amount=0)
+
+
+def test_the_database_refuses_a_negative_balance(user):
+    account = services.credit_account_get_or_create(user=user)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CreditAccount.objects.filter(pk=account.pk).update(balance=-1)
+
+
+def test_the_monthly_allowance_follows_the_plan_once_per_month(settings):
+    settings.CREDITS_SIGNUP_GRANT = 0
+    free, pro = UserFactory(), UserFactory()
+    services.credit_account_get_or_create(user=free)
+    services.credit_account_set_plan(user=pro, plan="pro")
+
+    assert services.credits_monthly_allowance_all(period="2030-01") == 2
+    assert services.credits_monthly_allowance_all(period="2030-01") == 0
+    assert (
+        CreditAccount.objects.get(user=free).balance
+        == settings.CREDIT_PLANS["free"]["monthly_allowance"]
+    )
+    assert (
+        CreditAccount.objects.get(user=pro).balance
+        == settings.CREDIT_PLANS["pro"]["monthly_allowance"]
+    )
+
+    services.credits_monthly_allowance_all(period="2030-02")
+    assert (
+        CreditAccount.objects.get(user=pro).balance
+        == 2 * settings.CREDIT_PLANS["pro"]["monthly_allowance"]
+    )
+
+
+def test_the_monthly_allowance_task_grants_the_current_month(settings, user):
+    from billing.tasks import grant_monthly_allowances
+
+    settings.CREDITS_SIGNUP_GRANT = 0
+    services.credit_account_get_or_create(user=user)
+    assert grant_monthly_allowances() == 1
+    assert grant_monthly_allowances() == 0
+    assert CreditTransaction.objects.get(account__user=user).kind == "monthly_allowance"
+
+
+def test_an_unknown_plan_is_refused(user):
+    with pytest.raises(services.DomainError):
+        services.credit_account_set_plan(user=user, plan="platinum")
