@@ -22,13 +22,12 @@ FILM_IMAGE_PROVIDER = env(
 )  # storyboard|openai|diffusers
 FILM_VOICE_PROVIDER = env("FILM_VOICE_PROVIDER", default="piper")  # piper|espeak|openai
 FILM_MODERATION_PROVIDER = env("FILM_MODERATION_PROVIDER", default="local")  # local|openai
-# Shot descriptions / image prompts from a chat model; off unless a key is configured.
-FILM_ENRICH_WITH_OPENAI = env.bool("FILM_ENRICH_WITH_OPENAI", default=False)
+# Local model directory for the "diffusers" image provider (GPU hosts only; never downloaded).
+FILM_DIFFUSERS_MODEL = env("FILM_DIFFUSERS_MODEL", default="")
 
 # --- OpenAI-compatible API (only used when a key is set; never contacted otherwise) -------
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 FILM_OPENAI_BASE_URL = env("FILM_OPENAI_BASE_URL", default="https://api.openai.com/v1")
-FILM_OPENAI_CHAT_MODEL = env("FILM_OPENAI_CHAT_MODEL", default="gpt-4o-mini")
 FILM_OPENAI_IMAGE_MODEL = env("FILM_OPENAI_IMAGE_MODEL", default="gpt-image-1")
 FILM_OPENAI_TTS_MODEL = env("FILM_OPENAI_TTS_MODEL", default="gpt-4o-mini-tts")
 FILM_OPENAI_MODERATION_MODEL = env("FILM_OPENAI_MODERATION_MODEL", default="omni-moderation-latest")
