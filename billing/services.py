@@ -61,33 +61,38 @@ def _move(
 ) -> CreditTransaction:
     """Apply one signed movement exactly once (by `key`). Raises PaymentRequired when it
     would take the balance below zero. Must run inside the caller's transaction or opens one."""
-    account = credit_account_get_or_create(user=user)
-    with transaction.atomic():
+    # No savepoint (two fewer round trips on the job-creation path). The 402 is therefore
+    # raised after leaving the block, having written nothing, so it does not poison an
+    # enclosing transaction; job_create lets it propagate and rolls its job row back.
+    with transaction.atomic(savepoint=False):
         # The row lock serialises every movement of this account: the balance check and the
         # write below cannot interleave with another request's.
-        account = CreditAccount.objects.select_for_update().get(pk=account.pk)
+        account = CreditAccount.objects.select_for_update().filter(user=user).first()
+        if account is None:
+            account = credit_account_get_or_create(user=user)
+            account = CreditAccount.objects.select_for_update().get(pk=account.pk)
         existing = CreditTransaction.objects.filter(idempotency_key=key).first()
         if existing is not None:
             return existing
         new_balance = account.balance + amount
-        if new_balance < 0:
-            raise PaymentRequired(
-                f"This needs {-amount} credits; the balance is {account.balance}.",
-                code="insufficient_credits",
+        if new_balance >= 0:
+            account.balance = new_balance
+            account.save(update_fields=["balance", "updated_at"])
+            return CreditTransaction.objects.create(
+                account=account,
+                kind=kind,
+                amount=amount,
+                balance_after=new_balance,
+                job=job,
+                reason=reason[:300],
+                payment_reference=payment_reference,
+                created_by=created_by,
+                idempotency_key=key,
             )
-        account.balance = new_balance
-        account.save(update_fields=["balance", "updated_at"])
-        return CreditTransaction.objects.create(
-            account=account,
-            kind=kind,
-            amount=amount,
-            balance_after=new_balance,
-            job=job,
-            reason=reason[:300],
-            payment_reference=payment_reference,
-            created_by=created_by,
-            idempotency_key=key,
-        )
+    raise PaymentRequired(
+        f"This needs {-amount} credits; the balance is {account.balance}.",
+        code="insufficient_credits",
+    )
 
 
 def credits_reserve(*, user, amount: int, job, key: str) -> CreditTransaction:

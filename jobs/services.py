@@ -124,12 +124,14 @@ def _send_stage(stage: str, job_id: int, task_id: str, priority: int) -> None:
     STAGE_TASKS[stage].apply_async(args=[job_id], task_id=task_id, priority=priority)
 
 
-def _enqueue_stage(job: Job, stage: str) -> None:
+def _enqueue_stage(job: Job, stage: str, *, save: bool = True) -> None:
     """Queue `stage` for a LOCKED job once the transaction commits (a task never starts
-    before the row it reads exists). The task id is stored first so cancel can revoke it."""
+    before the row it reads exists). The task id is stored first so cancel can revoke it
+    (`save=False`: the caller writes `job.celery_task_id` itself)."""
     task_id = str(uuid.uuid4())
     job.celery_task_id = task_id
-    job.save(update_fields=["celery_task_id", "updated_at"])
+    if save:
+        job.save(update_fields=["celery_task_id", "updated_at"])
     transaction.on_commit(
         partial(_send_stage, stage, job.pk, task_id, BROKER_PRIORITY[job.priority])
     )
@@ -211,12 +213,17 @@ def job_create(
             )
             state.record_event(job, from_status="", to_status=JobStatus.PENDING, message="created")
             credits_reserve(user=user, amount=cost, job=job, key=_reservation_key(job, "reserve"))
-            job = state.lock_job(job.pk)
+            # No lock needed: nobody else can see this row before the commit.
             # Validation (parameters, script) ran above, inside this request: it is cheap and
             # its errors belong in the response. The states are recorded for the history.
             state.transition(job, JobStatus.VALIDATING, message="parameters and script checked")
-            state.transition(job, JobStatus.QUEUED, message=f"{cost} credits reserved")
-            _enqueue_stage(job, first)
+            _enqueue_stage(job, first, save=False)
+            state.transition(
+                job,
+                JobStatus.QUEUED,
+                message=f"{cost} credits reserved",
+                celery_task_id=job.celery_task_id,
+            )
             _project_follow(job, Project.Status.GENERATING)
     except IntegrityError:
         # A concurrent replay of the same Idempotency-Key won the insert.
