@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -54,6 +55,12 @@ class Forbidden(DomainError):
     status_code = status.HTTP_403_FORBIDDEN
     code = "permission_denied"
     default_detail = "You do not have permission to perform this action."
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request body is too large."
+    default_code = "request_too_large"
 
 
 class PaymentRequired(DomainError):
@@ -106,6 +113,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        # Raised while DRF reads a body over DATA_UPLOAD_MAX_MEMORY_SIZE: the client's fault.
+        exc = RequestTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        # Malformed requests Django refuses (too many fields, bad host...): a 400, not a 500.
+        exc = exceptions.ParseError("The request was malformed.", code="bad_request")
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -134,6 +147,19 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         else:
             response.data = error_body(str(detail), _first_code(exc.get_codes()))
     return response
+
+
+# Django-level error views (URLConf handlers): the same shape for requests that never reach a
+# DRF view, e.g. an unknown URL or a host not in ALLOWED_HOSTS.
+def json_400(request, exception=None) -> JsonResponse:
+    return JsonResponse(error_body("Bad request.", "bad_request"), status=400)
+
+
+def json_403(request, exception=None) -> JsonResponse:
+    return JsonResponse(
+        error_body("You do not have permission to perform this action.", "permission_denied"),
+        status=403,
+    )
 
 
 def json_404(request, exception=None) -> JsonResponse:

@@ -10,7 +10,8 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+
+from filmstudio.errors import error_body
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +56,15 @@ CHECKS = {
 
 
 @never_cache
-@require_GET
 def health(request):
+    if request.method not in ("GET", "HEAD"):
+        # JSON like every other error (require_GET would answer with an empty HTML 405).
+        response = JsonResponse(
+            error_body(f'Method "{request.method}" not allowed.', "method_not_allowed"),
+            status=405,
+        )
+        response["Allow"] = "GET, HEAD"
+        return response
     results = {}
     healthy = True
     for name, check in CHECKS.items():

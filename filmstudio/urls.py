@@ -26,5 +26,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
 ]
 
+handler400 = "filmstudio.errors.json_400"
+handler403 = "filmstudio.errors.json_403"
 handler404 = "filmstudio.errors.json_404"
 handler500 = "filmstudio.errors.json_500"
