@@ -97,3 +97,23 @@ def test_unauthenticated_request_is_401_with_a_code(api_client):
 
 def test_invalid_bearer_token_is_401_with_a_code(api_client):
     assert_error(bearer("nonsense").get("/api/v1/users/me"), 401, "token_not_valid")
+
+
+def test_logout_refuses_a_forged_token_carrying_a_real_token_id(api_client, pair):
+    # Given someone who learned a refresh token's id but not the signing key
+    payload = jwt.decode(pair["refresh"], options={"verify_signature": False})
+    forged = jwt.encode(payload, "not-the-server-key-" * 3, algorithm="HS256")
+
+    # When they try to log that session out
+    response = api_client.post("/api/v1/auth/logout", {"refresh": forged})
+
+    # Then they are refused and the real session lives on
+    assert_error(response, 401, "token_not_valid")
+    assert refresh(api_client, pair["refresh"]).status_code == 200
+
+
+def test_logout_with_an_access_token_is_refused(api_client, pair):
+    assert_error(
+        api_client.post("/api/v1/auth/logout", {"refresh": pair["access"]}), 401, "token_not_valid"
+    )
+    assert refresh(api_client, pair["refresh"]).status_code == 200
