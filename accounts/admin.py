@@ -2,7 +2,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
 from django.utils import timezone
 
 from accounts import services
@@ -35,6 +39,15 @@ class UserEditForm(UserChangeForm):
         return email
 
 
+class PasswordSetForm(AdminPasswordChangeForm):
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            # Same promise as the API: a new password ends every session opened with the old one.
+            services.user_tokens_revoke(user=user)
+        return user
+
+
 def _moderate(modeladmin, request, queryset, service, verb: str) -> None:
     done = 0
     for user in queryset:
@@ -51,6 +64,7 @@ def _moderate(modeladmin, request, queryset, service, verb: str) -> None:
 class UserAdmin(DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
+    change_password_form = PasswordSetForm
     list_display = ("email", "first_name", "last_name", "role", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
     search_fields = ("email", "first_name", "last_name")
@@ -93,6 +107,14 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     actions = ["suspend", "reactivate"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"is_active", "email"} & set(form.changed_data):
+            # Suspending (or reactivating) by ticking the box, or moving the account to another
+            # address, ends live sessions like the suspend action does; otherwise tokens from
+            # before a suspension would come back to life on reactivation.
+            services.user_tokens_revoke(user=obj)
 
     @admin.action(description="Suspend selected users (revokes their tokens)")
     def suspend(self, request, queryset):

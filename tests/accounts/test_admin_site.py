@@ -1,7 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from accounts.authentication import refresh_token_for
 from accounts.models import Invitation
+from tests.accounts.helpers import assert_error, bearer
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,65 @@ def test_admin_adds_an_invitation(admin_site):
     assert invitation.created_by.email == "boss@example.com"
     assert invitation.status == "valid"
     assert admin_site.get("/admin/accounts/invitation/").status_code == 200
+
+
+def _change_form(user, **overrides) -> dict:
+    data = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role": user.role,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value != ""}
+
+
+def test_unticking_active_in_the_change_form_kills_live_tokens_for_good(admin_site):
+    # Given a user with a live access token
+    target = UserFactory()
+    access = str(refresh_token_for(target).access_token)
+    assert bearer(access).get("/api/v1/auth/me").status_code == 200
+
+    # When an admin suspends and later reactivates them through the change form
+    url = f"/admin/accounts/user/{target.pk}/change/"
+    assert admin_site.post(url, _change_form(target, is_active="")).status_code == 302
+    target.refresh_from_db()
+    assert not target.is_active
+    assert admin_site.post(url, _change_form(target, is_active="on")).status_code == 302
+
+    # Then the token issued before the suspension stays dead
+    target.refresh_from_db()
+    assert target.is_active
+    assert_error(bearer(access).get("/api/v1/auth/me"), 401, "token_revoked")
+
+
+def test_editing_names_in_the_change_form_keeps_sessions(admin_site):
+    target = UserFactory()
+    access = str(refresh_token_for(target).access_token)
+
+    url = f"/admin/accounts/user/{target.pk}/change/"
+    assert admin_site.post(url, _change_form(target, first_name="Grace")).status_code == 302
+
+    assert bearer(access).get("/api/v1/auth/me").json()["first_name"] == "Grace"
+
+
+def test_setting_a_password_in_the_admin_revokes_the_users_tokens(admin_site, api_client):
+    target = UserFactory()
+    tokens = refresh_token_for(target)
+    access, refresh = str(tokens.access_token), str(tokens)
+    new = "an-admin-chosen-pass-phrase-5"
+
+    response = admin_site.post(
+        f"/admin/accounts/user/{target.pk}/password/",
+        {"set_usable_password": "true", "password1": new, "password2": new},
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    target.refresh_from_db()
+    assert target.check_password(new)
+    assert_error(bearer(access).get("/api/v1/auth/me"), 401, "token_revoked")
+    assert_error(
+        api_client.post("/api/v1/auth/refresh", {"refresh": refresh}), 401, "token_not_valid"
+    )
