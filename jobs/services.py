@@ -20,12 +20,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.services import credits_capture, credits_refund, credits_reserve
-from filmstudio.errors import DomainError
+from filmstudio.errors import Conflict, DomainError
 from projects.models import Project
+from projects.services import project_flag_for_review
 
 from . import state
 from .models import Job, JobEvent, JobPriority, JobStatus, JobType
+from .moderation import MODERATION_STAGE, moderation_message, script_moderate
 from .parameters import parameters_validate
+from .pipeline.errors import ScriptError
+from .pipeline.fountain import validate_script
 from .stages import (
     FILM_TYPES,
     SCRIPT_TYPES,
@@ -83,17 +87,14 @@ def job_cost(*, job_type: str, target_duration: int) -> int:
 
 
 def script_validate(*, text: str) -> None:
-    """Hook: refuse a screenplay the pipeline cannot turn into a film (400 with the
-    pipeline's code). Uses jobs.pipeline.fountain.validate_script when it is installed."""
-    try:
-        from jobs.pipeline.errors import ScriptError
-        from jobs.pipeline.fountain import validate_script
-    except ImportError:  # the pipeline library is optional for the engine
-        return
+    """Refuse a screenplay the pipeline cannot turn into a film: InvalidScript (400) with
+    code `script_<reason>` (empty, too_large, binary, no_scenes, no_lines, too_long)."""
     try:
         validate_script(text or "")
     except ScriptError as exc:
-        raise InvalidScript(exc.message, code=exc.code) from None
+        raise InvalidScript(
+            exc.message, code=f"script_{exc.code}", errors={"script": [exc.message]}
+        ) from None
 
 
 def _fingerprint(*, project_id, job_type, parameters, priority) -> str:
@@ -190,8 +191,11 @@ def job_create(
             return existing, False
 
     cleaned = parameters_validate(job_type=job_type, parameters=parameters)
+    verdict = None
     if job_type in SCRIPT_TYPES:
         script_validate(text=project.script)
+        # Before the transaction: a remote moderation provider must not hold row locks.
+        verdict = script_moderate(project=project)
     cost = job_cost(
         job_type=job_type,
         target_duration=cleaned.get("target_duration") or project.target_duration,
@@ -217,6 +221,16 @@ def job_create(
             # Validation (parameters, script) ran above, inside this request: it is cheap and
             # its errors belong in the response. The states are recorded for the history.
             state.transition(job, JobStatus.VALIDATING, message="parameters and script checked")
+            if verdict is not None and verdict.flagged:
+                # The job exists, failed, and gives its credits back; staff review the project.
+                _fail(
+                    job,
+                    stage=MODERATION_STAGE,
+                    code="content_flagged",
+                    message=moderation_message(verdict),
+                )
+                project_flag_for_review(project=project)
+                return job, True
             _enqueue_stage(job, first, save=False)
             state.transition(
                 job,
@@ -461,6 +475,13 @@ def job_retry(*, job: Job) -> Job:
             user=job.owner, amount=job.cost, job=job, key=_reservation_key(job, "reserve")
         )
         resume_at = job.failed_stage or job.current_stage or stages_for(job.type)[0]
+        if resume_at == MODERATION_STAGE:
+            # Flagged content runs again only once staff approved the project.
+            if job.project.moderation_status != Project.ModerationStatus.APPROVED:
+                raise Conflict(
+                    "The screenplay is waiting for staff review.", code="awaiting_review"
+                )
+            resume_at = stages_for(job.type)[0]
         state.transition(
             job,
             JobStatus.QUEUED,

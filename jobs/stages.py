@@ -18,14 +18,17 @@ A stage callable has the signature
   "stage_failed") and `error_message` = str(exc). Must be safe to run again (a retry or a
   redelivery after a crash reruns the stage from the start).
 
-Until the film pipeline is plugged in, every stage runs `placeholder_stage`. To plug in the
-real work: `register_stage("image_generation", my_callable)` (e.g. in JobsConfig.ready()).
+The film pipeline (jobs/film_stages.py) does every stage's work; with settings.JOB_STAGE_WORK
+= "placeholder" every stage runs `placeholder_stage` instead (the engine's own tests and
+benchmark). `register_stage(name, callable)` puts another callable in front of either.
 """
 
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
+
+from django.conf import settings
 
 from celery_app.queues import Queue
 
@@ -117,15 +120,28 @@ def placeholder_stage(job: Job, *, progress: Progress) -> dict:
     return {"placeholder": True}
 
 
-_REGISTRY: dict[str, StageCallable] = dict.fromkeys(STAGES, placeholder_stage)
+# Stage callables registered at run time, ahead of the configured work (tests, plug-ins).
+_OVERRIDES: dict[str, StageCallable] = {}
 
 
 def register_stage(name: str, work: StageCallable) -> None:
     """Make `work` do stage `name` (see the module docstring for the contract)."""
     if name not in STAGES:
         raise KeyError(f"unknown stage {name!r}; known: {sorted(STAGES)}")
-    _REGISTRY[name] = work
+    _OVERRIDES[name] = work
+
+
+def unregister_stage(name: str) -> None:
+    _OVERRIDES.pop(name, None)
 
 
 def stage_callable(name: str) -> StageCallable:
-    return _REGISTRY[name]
+    """What does stage `name`: a registered override, else the work settings.JOB_STAGE_WORK
+    names ("pipeline": the film pipeline in jobs.film_stages; "placeholder")."""
+    if name in _OVERRIDES:
+        return _OVERRIDES[name]
+    if settings.JOB_STAGE_WORK == "placeholder":
+        return placeholder_stage
+    from .film_stages import PIPELINE_STAGES  # imports the render engines: only when needed
+
+    return PIPELINE_STAGES[name]

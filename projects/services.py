@@ -1,9 +1,11 @@
+from pathlib import Path
 from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Project
+from .models import Asset, Project
 
 # The fields a project's owner may write; status and moderation belong to the platform.
 EDITABLE_FIELDS = ("title", "description", "script", "style", "target_duration", "aspect_ratio")
@@ -29,7 +31,44 @@ def project_update(*, project: Project, **fields: Any) -> Project:
     return project
 
 
+def project_flag_for_review(*, project: Project) -> None:
+    """Moderation flagged the project's content: it waits for staff in the review queue."""
+    Project.objects.filter(pk=project.pk).update(
+        moderation_status=Project.ModerationStatus.PENDING_REVIEW, updated_at=timezone.now()
+    )
+    project.moderation_status = Project.ModerationStatus.PENDING_REVIEW
+
+
 def project_delete(*, project: Project) -> None:
     """Soft delete: the project disappears from every read but its rows and files stay,
     so a job still running for it can finish and staff can restore it. Idempotent."""
     Project.objects.filter(pk=project.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
+
+
+def asset_create_from_file(
+    *, project: Project, kind: str, path: Path, content_type: str, metadata: dict | None = None
+) -> Asset:
+    """Save the local file `path` through Django storage as an Asset of `project`.
+
+    Idempotent per (project, kind, metadata job and key): a stage that runs again gets the
+    Asset it made the first time. The row is written only after the file is fully stored,
+    and the stored file is removed if the row cannot be written, so a failure never leaves
+    a half-written Asset (or an orphaned file) behind.
+    """
+    metadata = metadata or {}
+    if "job" in metadata and "key" in metadata:
+        existing = Asset.objects.filter(
+            project=project, kind=kind, metadata__job=metadata["job"], metadata__key=metadata["key"]
+        ).first()
+        if existing is not None:
+            return existing
+    asset = Asset(project=project, kind=kind, content_type=content_type, metadata=metadata)
+    with open(path, "rb") as handle:
+        asset.file.save(Path(path).name, File(handle), save=False)
+    asset.size = asset.file.size
+    try:
+        asset.save()
+    except Exception:
+        asset.file.storage.delete(asset.file.name)
+        raise
+    return asset

@@ -45,6 +45,8 @@ WORKER_ENV = {
     "JOB_RETRY_BACKOFF_BASE": "0.1",
     "JOB_RETRY_JITTER": "0.1",
     "LOG_LEVEL": "INFO",
+    # The engine's tests steer placeholder stages; the film tests ask for "pipeline".
+    "JOB_STAGE_WORK": "placeholder",
 }
 
 

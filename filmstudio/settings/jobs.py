@@ -1,6 +1,6 @@
 """Job engine and credit settings: plans, prices, retry and time limits of the job stages."""
 
-from .env import env
+from .env import VAR_DIR, env
 
 # --- Plans. The monthly allowance is granted by the beat task on the first of each month
 # (idempotent per account and month). Prices are informational for the plans page.
@@ -59,3 +59,10 @@ JOB_PLACEHOLDER_CONTROLS = env.bool("JOB_PLACEHOLDER_CONTROLS", default=False)
 # stream may stay open before the client must reconnect (proxies cut idle streams anyway).
 JOB_EVENTS_POLL_INTERVAL = env.float("JOB_EVENTS_POLL_INTERVAL", default=1.0)
 JOB_EVENTS_MAX_SECONDS = env.int("JOB_EVENTS_MAX_SECONDS", default=15 * 60)
+
+# --- Which work the stages do: "pipeline" renders films (jobs/film_stages.py); "placeholder"
+# runs the engine's placeholder stages, for the engine's own tests and benchmark.
+JOB_STAGE_WORK = env("JOB_STAGE_WORK", default="pipeline")
+# Each film job renders in its own folder here (manifest, clips, the composed film). Every
+# worker that runs film stages must see the same folder: one machine, or a shared volume.
+FILM_WORK_DIR = env("FILM_WORK_DIR", default=str(VAR_DIR / "film-work"))

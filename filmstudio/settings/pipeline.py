@@ -4,6 +4,8 @@ Read lazily by `jobs.pipeline.config.setting`, so every value here is also the l
 when Django settings are not configured (tests, scripts, the benchmark).
 """
 
+from pathlib import Path
+
 import environ
 
 env = environ.Env()
@@ -60,4 +62,6 @@ FILM_TRUE_PEAK_DBTP = env.float("FILM_TRUE_PEAK_DBTP", default=-1.5)
 
 # --- Storage -------------------------------------------------------------------------------
 # Content-addressed cache of per-shot work (stills, line audio, clips); safe to delete.
-FILM_CACHE_DIR = env("FILM_CACHE_DIR", default="var/film-cache")
+# This module is also read on its own (jobs/pipeline/config.py), so it finds var/ itself.
+_VAR_DIR = Path(env("FILMSTUDIO_VAR_DIR", default=str(Path(__file__).resolve().parents[2] / "var")))
+FILM_CACHE_DIR = env("FILM_CACHE_DIR", default=str(_VAR_DIR / "film-cache"))

@@ -9,6 +9,7 @@ def _job_settings(settings):
     # Accounts start empty so every test states the credits it gives.
     settings.CREDITS_SIGNUP_GRANT = 0
     settings.JOB_PLACEHOLDER_CONTROLS = True
+    settings.JOB_STAGE_WORK = "placeholder"
 
 
 @pytest.fixture

@@ -108,14 +108,26 @@ class TestCreate:
         assert response.status_code == 400
         assert "parameters.placeholder" in response.json()["errors"]
 
-    def test_an_unusable_script_is_400_with_the_pipelines_code_and_costs_nothing(
-        self, auth_client, user, fund
+    @pytest.mark.parametrize(
+        "script,code",
+        [
+            ("   \n\n", "script_empty"),
+            ("INT. HOUSE - DAY\n\n" + "Rain falls on the roof.\n\n" * 20_000, "script_too_large"),
+            # PostgreSQL refuses NUL in text; the API refuses it first (a 400 on the project).
+            ("".join(chr(c) for c in range(1, 32) if chr(c) not in "\n\r\t") * 40, "script_binary"),
+            ("Title: Nothing\nAuthor: Nobody\n\n", "script_no_scenes"),
+            ("INT. HOUSE - DAY\n\nEXT. GARDEN - NIGHT\n", "script_no_lines"),
+        ],
+    )
+    def test_an_unusable_script_is_400_with_its_code_and_costs_nothing(
+        self, auth_client, user, fund, script, code
     ):
         fund(user, 100)
-        project = ProjectFactory(owner=user, script="   ")
+        project = ProjectFactory(owner=user, script=script)
         response = _post_job(auth_client, project)
-        assert response.status_code == 400
-        assert response.json()["code"] == "empty"
+        assert response.status_code == 400, response.json()
+        assert response.json()["code"] == code
+        assert response.json()["errors"]["script"]
         assert not Job.objects.exists()
         assert _balance(user) == 100
 

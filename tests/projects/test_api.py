@@ -193,3 +193,13 @@ def test_tampered_or_expired_download_links_are_refused(auth_client, api_client,
     expired = api_client.get(url)
     assert expired.status_code == 410
     assert expired.json()["code"] == "link_expired"
+
+
+def test_a_script_with_nul_bytes_is_refused_not_a_server_error(auth_client):
+    response = auth_client.post(
+        "/api/v1/projects", {**PROJECT, "script": "INT. HOUSE\x00 - DAY"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "script" in response.json()["errors"]
