@@ -16,6 +16,7 @@ from accounts.services.tokens import (
 )
 from accounts.services.users import (
     password_reset_confirm,
+    password_reset_email_send,
     password_reset_link,
     password_reset_request,
     user_login,
@@ -33,6 +34,7 @@ __all__ = [
     "invitation_revoke",
     "invitation_use",
     "password_reset_confirm",
+    "password_reset_email_send",
     "password_reset_link",
     "password_reset_request",
     "token_blacklist",

@@ -135,11 +135,23 @@ def password_reset_link(*, user) -> str:
 
 
 def password_reset_request(*, email: str) -> None:
-    """Mail a reset link if an active account has this email; silently nothing otherwise,
-    so the answer never reveals whether an account exists."""
+    """Queue the reset mail for `email`, known or not.
+
+    The request does the same work whatever the address (no lookup, no SMTP round trip), so
+    neither the answer nor its timing reveals whether an account exists; the worker decides
+    (`password_reset_email_send`).
+    """
+    from accounts.tasks import password_reset_email_task  # tasks import the services
+
+    password_reset_email_task.delay(email=email)
+
+
+def password_reset_email_send(*, email: str) -> bool:
+    """Mail a reset link if an active account has this email (any letter case); silently
+    nothing otherwise. Returns whether a mail was sent. Sending twice sends two valid links."""
     user = user_by_email(email=email)
     if user is None or not user.is_active:
-        return
+        return False
     send_mail(
         subject="Reset your FilmStudio password",
         message=(
@@ -150,6 +162,7 @@ def password_reset_request(*, email: str) -> None:
         from_email=None,
         recipient_list=[user.email],
     )
+    return True
 
 
 def password_reset_confirm(*, uid: str, token: str, new_password: str) -> "User":

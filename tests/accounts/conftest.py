@@ -6,6 +6,18 @@ from media_library.models import SiteConfig
 from media_library.selectors import site_config_get
 
 
+@pytest.fixture(autouse=True)
+def reset_mail_runs_inline(monkeypatch) -> None:
+    """Run the password-reset mail task in-process, so tests read the mail from the outbox."""
+    from accounts.tasks import password_reset_email_task
+
+    monkeypatch.setattr(
+        password_reset_email_task,
+        "delay",
+        lambda **kwargs: password_reset_email_task.apply(kwargs=kwargs, throw=True),
+    )
+
+
 @pytest.fixture
 def invitation_only(db):
     config = site_config_get()

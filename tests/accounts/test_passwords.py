@@ -107,6 +107,26 @@ def test_reset_for_an_unknown_email_answers_the_same_and_sends_nothing(api_clien
     assert mail.outbox == []
 
 
+def test_reset_request_does_the_same_work_for_known_and_unknown_emails(
+    api_client, user, monkeypatch, settings
+):
+    # Given a queue that only records, and a mail backend that would blow up if the request
+    # itself tried to send (the worker, not the request, looks the account up and mails)
+    from accounts.tasks import password_reset_email_task
+
+    queued: list[dict] = []
+    monkeypatch.setattr(password_reset_email_task, "delay", lambda **kw: queued.append(kw))
+    settings.EMAIL_BACKEND = "no.such.EmailBackend"
+
+    known = request_reset(api_client, user.email, ip="10.2.1.1")
+    unknown = request_reset(api_client, "nobody@example.com", ip="10.2.1.2")
+
+    # Then both get the same answer and each queued exactly one mail task
+    assert known.status_code == 202
+    assert (known.status_code, known.content) == (unknown.status_code, unknown.content)
+    assert queued == [{"email": user.email}, {"email": "nobody@example.com"}]
+
+
 def test_reset_for_a_suspended_account_sends_nothing(api_client):
     suspended = UserFactory(is_active=False)
     assert request_reset(api_client, suspended.email).status_code == 202
