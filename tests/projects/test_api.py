@@ -203,3 +203,61 @@ def test_a_script_with_nul_bytes_is_refused_not_a_server_error(auth_client):
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert "script" in response.json()["errors"]
+
+
+def test_list_orders_by_created_and_updated_both_ways(auth_client):
+    first, second, third = (ProjectFactory(owner=auth_client.user) for _ in range(3))
+    # Touch the oldest so "updated" and "created" disagree.
+    auth_client.patch(f"/api/v1/projects/{first.id}", {"style": "sepia"}, format="json")
+
+    def ids(ordering: str) -> list[int]:
+        response = auth_client.get("/api/v1/projects", {"ordering": ordering})
+        return [p["id"] for p in response.json()["results"]]
+
+    assert ids("created_at") == [first.id, second.id, third.id]
+    assert ids("-created_at") == [third.id, second.id, first.id]
+    assert ids("-updated_at")[0] == first.id
+    assert ids("updated_at")[-1] == first.id
+
+
+def test_status_filter_accepts_several_and_refuses_unknown(auth_client):
+    owner = auth_client.user
+    draft = ProjectFactory(owner=owner, status="draft")
+    failed = ProjectFactory(owner=owner, status="failed")
+    ProjectFactory(owner=owner, status="completed")
+
+    response = auth_client.get("/api/v1/projects?status=draft&status=failed")
+    assert {p["id"] for p in response.json()["results"]} == {draft.id, failed.id}
+
+    bad = auth_client.get("/api/v1/projects", {"status": "bogus"})
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid" and "status" in bad.json()["errors"]
+
+
+def test_asset_list_runs_a_constant_number_of_queries(auth_client):
+    project = ProjectFactory(owner=auth_client.user)
+
+    def add_assets(count: int) -> None:
+        for _ in range(count):
+            asset = Asset(project=project, kind="image", size=1)
+            asset.file.save("shot.png", ContentFile(b"x"), save=True)
+
+    add_assets(1)
+    with CaptureQueriesContext(connection) as few:
+        auth_client.get(f"/api/v1/projects/{project.id}/assets", {"page_size": 100})
+    add_assets(10)
+    with CaptureQueriesContext(connection) as many:
+        response = auth_client.get(f"/api/v1/projects/{project.id}/assets", {"page_size": 100})
+
+    assert response.json()["count"] == 11
+    assert len(many) == len(few)
+
+
+def test_a_deleted_projects_assets_are_gone_too(auth_client):
+    project = ProjectFactory(owner=auth_client.user)
+    auth_client.delete(f"/api/v1/projects/{project.id}")
+
+    response = auth_client.get(f"/api/v1/projects/{project.id}/assets")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
