@@ -1,17 +1,9 @@
-"""Explicit routes: every task that does not run on `default` is listed here."""
+"""Explicit routes: job stages go where jobs/stages.py says; every other task that does not
+run on `default` is listed here."""
 
 from .queues import Queue
 
-# Job stages (jobs/stages.py STAGES gives the same queues; a test keeps the two in step).
 ROUTES: dict[str, Queue] = {
-    "jobs.stage.script_analysis": Queue.DEFAULT,
-    "jobs.stage.image_generation": Queue.GPU,
-    "jobs.stage.video_generation": Queue.GPU,
-    "jobs.stage.voice_synthesis": Queue.MEDIA,
-    "jobs.stage.music_generation": Queue.MEDIA,
-    "jobs.stage.video_composition": Queue.MEDIA,
-    "jobs.stage.subtitle_generation": Queue.DEFAULT,
-    "jobs.stage.thumbnail_generation": Queue.MEDIA,
     "jobs.sweep_stuck": Queue.DEFAULT,
     "billing.monthly_allowance": Queue.DEFAULT,
     # Media library: ffmpeg work and its housekeeping.
@@ -21,6 +13,15 @@ ROUTES: dict[str, Queue] = {
 }
 
 
+STAGE_TASK_PREFIX = "jobs.stage."
+
+
 def route_task(name, args, kwargs, options, task=None, **kw):
+    if name.startswith(STAGE_TASK_PREFIX):
+        # Each job stage names its own queue (jobs/stages.py STAGES): one place, not two.
+        from jobs.stages import STAGES
+
+        stage = STAGES.get(name.removeprefix(STAGE_TASK_PREFIX))
+        return {"queue": stage.queue.value} if stage else None
     queue = ROUTES.get(name)
     return {"queue": queue.value} if queue else None

@@ -57,7 +57,8 @@ class Stage:
 STAGES: dict[str, Stage] = {
     s.name: s
     for s in [
-        Stage("script_analysis", JobStatus.PROCESSING, Queue.DEFAULT),
+        # Media, not default: it synthesises the narration, whose lengths are the timeline.
+        Stage("script_analysis", JobStatus.PROCESSING, Queue.MEDIA),
         Stage("image_generation", JobStatus.GENERATING_IMAGES, Queue.GPU),
         Stage("video_generation", JobStatus.GENERATING_VIDEO, Queue.GPU),
         Stage("voice_synthesis", JobStatus.GENERATING_AUDIO, Queue.MEDIA),
