@@ -29,4 +29,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=17),
         "options": {"expires": 50 * 60},
     },
+    # Film work dirs of finished jobs (the films are in storage; the cache keeps the parts).
+    "jobs-clean-work-dirs": {
+        "task": "jobs.clean_work_dirs",
+        "schedule": crontab(minute=41),
+        "options": {"expires": 50 * 60},
+    },
 }

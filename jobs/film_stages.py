@@ -28,7 +28,7 @@ from jobs.pipeline.music import ambient_bed
 from projects.models import Asset
 from projects.services import asset_create_from_file
 
-from .models import Job, JobType
+from .models import Job, JobStatus, JobType
 from .stages import Progress
 
 logger = logging.getLogger(__name__)
@@ -285,3 +285,35 @@ PIPELINE_STAGES: dict[str, Callable[..., dict]] = {
     "subtitle_generation": subtitle_generation,
     "thumbnail_generation": thumbnail_generation,
 }
+
+
+def film_work_dirs_clean(*, now=None) -> int:
+    """Remove work dirs no job will need again: finished or cancelled jobs, and jobs that
+    failed more than settings.FILM_WORK_KEEP_FAILED_DAYS ago (a retry resumes from its work
+    dir, though it could rebuild it from the cache). Returns how many were removed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    root = Path(settings.FILM_WORK_DIR)
+    if not root.is_dir():
+        return 0
+    now = now or timezone.now()
+    ids = {
+        int(path.name.removeprefix("job-")): path
+        for path in root.iterdir()
+        if path.is_dir() and path.name.startswith("job-") and path.name[4:].isdigit()
+    }
+    cutoff = now - timedelta(days=settings.FILM_WORK_KEEP_FAILED_DAYS)
+    live = set(
+        Job.objects.filter(pk__in=ids)
+        .exclude(status__in=[JobStatus.COMPLETED, JobStatus.CANCELLED])
+        .exclude(status=JobStatus.FAILED, updated_at__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+    removed = 0
+    for job_id, path in ids.items():
+        if job_id not in live:  # includes dirs whose job row is gone
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed

@@ -72,3 +72,10 @@ def sweep_stuck_jobs() -> dict:
 def noop(value=None):
     """Does nothing: the benchmark's bare broker round trip and the worker fixture's ping."""
     return value
+
+
+@shared_task(name="jobs.clean_work_dirs", ignore_result=True)
+def clean_work_dirs() -> int:
+    from .film_stages import film_work_dirs_clean
+
+    return film_work_dirs_clean()

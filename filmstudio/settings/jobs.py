@@ -66,3 +66,5 @@ JOB_STAGE_WORK = env("JOB_STAGE_WORK", default="pipeline")
 # Each film job renders in its own folder here (manifest, clips, the composed film). Every
 # worker that runs film stages must see the same folder: one machine, or a shared volume.
 FILM_WORK_DIR = env("FILM_WORK_DIR", default=str(VAR_DIR / "film-work"))
+# A failed job's work dir is kept this long for a retry, then the hourly clean-up removes it.
+FILM_WORK_KEEP_FAILED_DAYS = env.int("FILM_WORK_KEEP_FAILED_DAYS", default=7)

@@ -244,7 +244,6 @@ def test_stage_outputs_become_assets_once_even_when_a_stage_runs_twice(user, set
     assert seen == sorted(seen)  # progress never goes backwards
 
 
-
 @pytest.mark.slow
 @pytest.mark.django_db
 def test_make_film_renders_a_screenplay_and_says_where_it_is(tmp_path, settings):
@@ -279,3 +278,39 @@ def test_make_film_refuses_an_unusable_screenplay(tmp_path):
     with pytest.raises(CommandError, match="empty"):
         call_command("make_film", str(script), "--out", str(tmp_path / "x.mp4"))
     assert not (tmp_path / "x.mp4").exists()
+
+
+@pytest.mark.django_db
+def test_work_dirs_of_finished_jobs_are_cleaned_and_live_ones_kept(user, settings, tmp_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from jobs.film_stages import film_work_dirs_clean, work_dir_for
+
+    settings.FILM_WORK_DIR = str(tmp_path / "work")
+    settings.FILM_WORK_KEEP_FAILED_DAYS = 7
+    project = ProjectFactory(owner=user)
+
+    def job_in(status: str, age_days: int = 0) -> Job:
+        job = Job.objects.create(owner=user, project=project, type="full_generation", cost=0,
+                                 status=status)  # fmt: skip
+        Job.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(days=age_days))
+        work_dir_for(job).mkdir(parents=True)
+        return job
+
+    running = job_in(JobStatus.GENERATING_VIDEO)
+    done = job_in(JobStatus.COMPLETED)
+    cancelled = job_in(JobStatus.CANCELLED)
+    failed_recently = job_in(JobStatus.FAILED, age_days=1)
+    failed_long_ago = job_in(JobStatus.FAILED, age_days=30)
+    orphan = tmp_path / "work" / "job-999999"
+    orphan.mkdir()
+
+    removed = film_work_dirs_clean()
+
+    assert removed == 4
+    assert work_dir_for(running).is_dir() and work_dir_for(failed_recently).is_dir()
+    for job in (done, cancelled, failed_long_ago):
+        assert not work_dir_for(job).exists()
+    assert not orphan.exists()
