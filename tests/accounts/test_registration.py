@@ -151,3 +151,14 @@ def test_failed_registration_does_not_use_up_the_invitation(api_client, invitati
     assert response.status_code == 400
     invitation.refresh_from_db()
     assert invitation.status == "valid"
+
+
+def test_registration_ignores_privilege_fields(api_client):
+    response = register(
+        api_client, role="admin", is_staff=True, is_superuser=True, is_active=False, token_version=9
+    )
+
+    assert response.status_code == 201, response.content
+    user = User.objects.get(email="new@example.com")
+    assert (user.role, user.is_staff, user.is_superuser) == ("user", False, False)
+    assert user.is_active and user.token_version == 0
