@@ -107,6 +107,9 @@ class Video(models.Model):
         related_name="published_video",
     )
     processing_started_at = models.DateTimeField(null=True, blank=True)
+    # Claims so far: a video that keeps killing its worker (or outrunning the time limit) is
+    # failed after MEDIA_MAX_PROCESSING_ATTEMPTS instead of being re-queued every hour forever.
+    processing_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

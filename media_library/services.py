@@ -109,15 +109,22 @@ def video_process(*, video_id: int) -> Video | None:
     """Probe, transcode (or remux) and thumbnail a pending video; idempotent.
 
     Claims the video with a conditional update (pending → processing, or a processing claim
-    older than the task time limit, left by a dead worker); does nothing if another worker
-    holds it, it is finished, or it was deleted. Ends `completed` with every rendition,
-    thumbnail, duration and stream info stored, or `failed` with the error. The original is
+    older than the task time limit, left by a dead worker, while it has attempts left);
+    does nothing if another worker holds it, it is finished, or it was deleted. Ends
+    `completed` with every rendition, thumbnail, duration and stream info stored, or
+    `failed` with the error. The original is
     removed afterwards unless the site keeps originals. Returns the video, or None if it
     was not claimed."""
     now = timezone.now()
     stale = now - dt.timedelta(seconds=settings.MEDIA_TASK_TIME_LIMIT)
     claimable = Video.objects.filter(id=video_id).filter(_pending_or_stale(stale))
-    if not claimable.update(status=Video.Status.PROCESSING, processing_started_at=now, error=""):
+    claimed = claimable.update(
+        status=Video.Status.PROCESSING,
+        processing_started_at=now,
+        processing_attempts=F("processing_attempts") + 1,
+        error="",
+    )
+    if not claimed:
         return None
     video = Video.objects.get(id=video_id)
     workdir = Path(tempfile.mkdtemp(prefix=f"video-{video.id}-", dir=settings.FILE_UPLOAD_TEMP_DIR))
@@ -170,16 +177,32 @@ def video_process(*, video_id: int) -> Video | None:
 
 def _pending_or_stale(stale: dt.datetime) -> Q:
     return Q(status=Video.Status.PENDING) | Q(
-        status=Video.Status.PROCESSING, processing_started_at__lt=stale
+        status=Video.Status.PROCESSING,
+        processing_started_at__lt=stale,
+        processing_attempts__lt=settings.MEDIA_MAX_PROCESSING_ATTEMPTS,
     )
 
 
 def videos_requeue_stuck() -> int:
     """Re-queue videos whose processing claim outlived the task time limit (worker died)
-    and pending videos nobody picked up for as long. Returns how many were queued."""
+    and pending videos nobody picked up for as long; fail, instead, stale claims that have
+    used MEDIA_MAX_PROCESSING_ATTEMPTS (the file keeps killing or outrunning the worker).
+
+    Idempotent: a failure is a conditional update (only a still-stale claim is failed) and a
+    re-queued video is claimed by one worker at most. Returns how many were re-queued."""
     from .tasks import video_process_task
 
     stale = timezone.now() - dt.timedelta(seconds=settings.MEDIA_TASK_TIME_LIMIT)
+    attempts = settings.MEDIA_MAX_PROCESSING_ATTEMPTS
+    Video.objects.filter(
+        status=Video.Status.PROCESSING,
+        processing_started_at__lt=stale,
+        processing_attempts__gte=attempts,
+    ).update(
+        status=Video.Status.FAILED,
+        error=f"Processing did not finish in {attempts} attempts (time limit or worker crash).",
+        updated_at=timezone.now(),
+    )
     ids = list(
         Video.objects.filter(_pending_or_stale(stale))
         .filter(created_at__lt=stale)

@@ -14,6 +14,10 @@ MEDIA_FFMPEG_TIMEOUT = env.int("MEDIA_FFMPEG_TIMEOUT", default=50 * 60)
 MEDIA_TASK_SOFT_TIME_LIMIT = env.int("MEDIA_TASK_SOFT_TIME_LIMIT", default=54 * 60)
 MEDIA_TASK_TIME_LIMIT = env.int("MEDIA_TASK_TIME_LIMIT", default=55 * 60)
 # "medium" is x264's default quality/speed balance; a busy box may trade size for speed.
+# A video whose processing claim outlives the task time limit (worker killed, OOM) is
+# re-queued by the hourly maintenance; after this many claims it is failed instead: three
+# hour-long tries is enough to tell a crashed worker from a file that always crashes it.
+MEDIA_MAX_PROCESSING_ATTEMPTS = env.int("MEDIA_MAX_PROCESSING_ATTEMPTS", default=3)
 MEDIA_X264_PRESET = env("MEDIA_X264_PRESET", default="medium")
 MEDIA_X264_CRF = env.int("MEDIA_X264_CRF", default=23)
 MEDIA_AUDIO_BITRATE = env("MEDIA_AUDIO_BITRATE", default="128k")
