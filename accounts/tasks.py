@@ -9,3 +9,11 @@ from accounts.services import password_reset_email_send
 @shared_task(name="accounts.password_reset_email", soft_time_limit=60, time_limit=90)
 def password_reset_email_task(*, email: str) -> bool:
     return password_reset_email_send(email=email)
+
+
+@shared_task(name="accounts.flush_expired_tokens", soft_time_limit=300, time_limit=330)
+def flush_expired_tokens() -> None:
+    """Drop outstanding/blacklisted rows of refresh tokens that expired (SimpleJWT's own)."""
+    from django.core.management import call_command
+
+    call_command("flushexpiredtokens")

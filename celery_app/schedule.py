@@ -35,4 +35,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=41),
         "options": {"expires": 50 * 60},
     },
+    # Rows of expired refresh tokens; a token past its expiry is refused anyway.
+    "accounts-flush-expired-tokens": {
+        "task": "accounts.flush_expired_tokens",
+        "schedule": crontab(minute=23, hour=3),
+        "options": {"expires": 6 * 3600},
+    },
 }
