@@ -23,18 +23,30 @@ FILM_IMAGE_PROVIDER = env(
     "FILM_IMAGE_PROVIDER", default="storyboard"
 )  # storyboard|openai|diffusers
 FILM_VOICE_PROVIDER = env("FILM_VOICE_PROVIDER", default="piper")  # piper|espeak|openai
+# What "piper" becomes when its voice cannot load (onnxruntime or the voice wheel missing):
+# "espeak" keeps films rendering with a robotic but intelligible voice; "none" fails instead.
+FILM_VOICE_FALLBACK = env("FILM_VOICE_FALLBACK", default="espeak")  # espeak|none
 FILM_MODERATION_PROVIDER = env("FILM_MODERATION_PROVIDER", default="local")  # local|openai
 # Local model directory for the "diffusers" image provider (GPU hosts only; never downloaded).
 FILM_DIFFUSERS_MODEL = env("FILM_DIFFUSERS_MODEL", default="")
 
 # --- OpenAI-compatible API (only used when a key is set; never contacted otherwise) -------
+# With no key every "openai" provider resolves to its local counterpart (storyboard, piper,
+# local moderation) and script enrichment is skipped: no client is even constructed.
 OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
 FILM_OPENAI_BASE_URL = env("FILM_OPENAI_BASE_URL", default="https://api.openai.com/v1")
+FILM_OPENAI_CHAT_MODEL = env("FILM_OPENAI_CHAT_MODEL", default="gpt-4o-mini")
 FILM_OPENAI_IMAGE_MODEL = env("FILM_OPENAI_IMAGE_MODEL", default="gpt-image-1")
 FILM_OPENAI_TTS_MODEL = env("FILM_OPENAI_TTS_MODEL", default="gpt-4o-mini-tts")
 FILM_OPENAI_MODERATION_MODEL = env("FILM_OPENAI_MODERATION_MODEL", default="omni-moderation-latest")
 # Remote calls are slow and billed; a stuck provider must not hold a worker for long.
 FILM_OPENAI_TIMEOUT_SECONDS = env.float("FILM_OPENAI_TIMEOUT_SECONDS", default=60.0)
+# One quick retry in the client (it honours Retry-After) absorbs a blip; anything longer is the
+# job engine's business, whose stage retries back off over minutes.
+FILM_OPENAI_MAX_RETRIES = env.int("FILM_OPENAI_MAX_RETRIES", default=1)
+# Script enrichment (jobs/pipeline/enrichment.py): "auto" asks the chat model for shot
+# descriptions and image prompts when OPENAI_API_KEY is set; "off" never does.
+FILM_ENRICHMENT = env("FILM_ENRICHMENT", default="auto")  # auto|off
 
 # --- Moderation ----------------------------------------------------------------------------
 # Extra words that flag a script whatever the classifier says (comma separated in the env).

@@ -35,6 +35,9 @@ class Shot:
     lines: list[Line] = field(default_factory=list)
     description: str = ""  # what the picture shows; the action text unless enriched
     transition: str = ""  # "CUT TO:" etc. written after this shot
+    # Prompt for generative image providers, written by script enrichment; empty means the
+    # provider builds one from the heading and description.
+    image_prompt: str = ""
 
     @property
     def characters(self) -> list[str]:
@@ -64,6 +67,9 @@ class Breakdown:
     characters: list[str] = field(default_factory=list)
     scenes: list[Scene] = field(default_factory=list)
     title_page: dict[str, str] = field(default_factory=dict)
+    # How the shot descriptions were made: {"source": "rules"} or, after script enrichment,
+    # {"source": "openai", "model": ...}; see jobs/pipeline/enrichment.py.
+    enrichment: dict[str, str] = field(default_factory=dict)
 
     @property
     def shots(self) -> list[Shot]:
@@ -103,4 +109,5 @@ class Breakdown:
             characters=list(data.get("characters", [])),
             scenes=scenes,
             title_page=dict(data.get("title_page", {})),
+            enrichment=dict(data.get("enrichment", {})),
         )

@@ -4,9 +4,12 @@
   it draws the scene's interior/exterior and day/night palette, the location, the characters
   present as simple named figures, the action as a caption, and a coloured "SHOT n" tab whose
   colour (`SHOT_CODE_COLOURS[n % 8]`) lets tests find each shot in the rendered video.
-- "openai": OpenAI Images (`images.generate`) from the shot prompt.
+- "openai": OpenAI Images (`images.generate`) from the shot prompt (the enriched
+  `Shot.image_prompt` when script enrichment ran). Without `OPENAI_API_KEY` the accessor hands
+  out the storyboard instead, with a warning: a missing key never crashes and never calls out.
 - "diffusers": local Stable Diffusion on a GPU; registered only when `diffusers` and `torch`
-  are importable, so the registry tells callers what this machine can actually do.
+  are importable, so the registry tells callers what this machine can actually do. Asking for
+  it where it is not registered is a `ProviderConfigError` naming what is missing.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import base64
 import colorsys
 import hashlib
 import io
+import logging
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,7 +26,11 @@ from functools import cache
 from pathlib import Path
 from typing import Protocol
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+
+from jobs.providers.errors import ProviderConfigError, ProviderError
+
+logger = logging.getLogger(__name__)
 
 # Fully saturated hues 45 degrees apart: far from every muted scene colour the storyboard uses.
 SHOT_CODE_COLOURS: list[tuple[int, int, int]] = [
@@ -287,24 +295,38 @@ class OpenAIImageProvider:
 
         self.client = client or openai_client()
         if self.client is None:
-            raise RuntimeError("OpenAI images need OPENAI_API_KEY")
+            raise ProviderConfigError(self.name, "OpenAI images need OPENAI_API_KEY")
 
     def render(self, *, shot: ShotContext, size: tuple[int, int], out_path: Path) -> None:
         from jobs.pipeline.config import setting
+        from jobs.providers.openai_client import provider_call
 
         width, height = size
+        # The three sizes gpt-image-1 renders; the closest shape is then cropped to the frame.
         request = "1536x1024" if width > height else "1024x1536" if height > width else "1024x1024"
         prompt = shot.prompt or (
             f"Film still. {shot.heading}. {shot.caption} Characters: {', '.join(shot.characters)}"
         )
-        result = self.client.images.generate(
-            model=setting("FILM_OPENAI_IMAGE_MODEL", "gpt-image-1"),
-            prompt=prompt,
-            size=request,
-            n=1,
-        )
-        image = Image.open(io.BytesIO(base64.b64decode(result.data[0].b64_json))).convert("RGB")
-        _fit(image, size).save(out_path, format="PNG")
+        with provider_call(stage="images", provider=self.name):
+            result = self.client.images.generate(
+                model=setting("FILM_OPENAI_IMAGE_MODEL", "gpt-image-1"),
+                prompt=prompt,
+                size=request,
+                n=1,
+            )
+        try:
+            data = base64.b64decode(result.data[0].b64_json or "", validate=True)
+            image = Image.open(io.BytesIO(data))
+            image.load()
+        except (IndexError, TypeError, ValueError, UnidentifiedImageError, OSError) as exc:
+            raise ProviderError(
+                stage="images",
+                provider=self.name,
+                code="provider_bad_response",
+                message=f"no usable image in the reply ({type(exc).__name__}: {exc})",
+                retryable=True,
+            ) from exc
+        _fit(image.convert("RGB"), size).save(out_path, format="PNG")
 
 
 def _fit(image: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -335,7 +357,9 @@ class DiffusersImageProvider:
 
         model = setting("FILM_DIFFUSERS_MODEL", "")
         if not model:
-            raise RuntimeError("Set FILM_DIFFUSERS_MODEL to a local model directory")
+            raise ProviderConfigError(
+                self.name, "set FILM_DIFFUSERS_MODEL to a local model directory"
+            )
         self.pipe = AutoPipelineForText2Image.from_pretrained(
             model, torch_dtype=torch.float16, local_files_only=True
         ).to("cuda")
@@ -362,7 +386,23 @@ if _diffusers_available():
 
 @cache
 def get_image_provider(name: str) -> ImageProvider:
-    """Return the process-wide provider registered under `name`; ValueError if unknown."""
+    """Return the process-wide provider registered under `name`.
+
+    "openai" without `OPENAI_API_KEY` gives the storyboard (logged): the offline default is
+    always there. Raises `ProviderConfigError` for a provider this machine cannot run
+    ("diffusers" without diffusers/torch) and ValueError for a name no one registered.
+    """
+    from jobs.providers.openai_client import openai_configured
+
+    if name == "openai" and not openai_configured():
+        logger.warning("FILM_IMAGE_PROVIDER=openai but OPENAI_API_KEY is empty: using storyboard")
+        name = "storyboard"
+    if name == "diffusers" and name not in IMAGE_PROVIDERS:
+        raise ProviderConfigError(
+            "diffusers",
+            "the diffusers image provider needs the `diffusers` and `torch` packages (a GPU "
+            "host); they are not installed here. Use FILM_IMAGE_PROVIDER=storyboard or openai.",
+        )
     try:
         factory = IMAGE_PROVIDERS[name]
     except KeyError:

@@ -5,10 +5,13 @@
 - "openai": the OpenAI moderation endpoint (official client, configurable base URL).
 
 Both return a `ModerationResult`: `flagged` and the categories that fired with their score.
+"openai" without `OPENAI_API_KEY` gives "local" (logged): a missing key never crashes and
+never calls out.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -16,6 +19,9 @@ from functools import cache
 from typing import Any, Protocol
 
 from jobs.pipeline.config import setting
+from jobs.providers.errors import ProviderConfigError
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -82,17 +88,20 @@ class OpenAIModeration:
 
         self.client = client or openai_client()
         if self.client is None:
-            raise RuntimeError("OpenAI moderation needs OPENAI_API_KEY")
+            raise ProviderConfigError(self.name, "OpenAI moderation needs OPENAI_API_KEY")
 
     def moderate(self, texts: list[str]) -> ModerationResult:
+        from jobs.providers.openai_client import provider_call
+
         result = ModerationResult(flagged=False, provider=self.name)
         # The endpoint takes batches; 32 short lines per request keeps each call small.
         for start in range(0, len(texts), 32):
             batch = texts[start : start + 32]
-            response = self.client.moderations.create(
-                model=setting("FILM_OPENAI_MODERATION_MODEL", "omni-moderation-latest"),
-                input=batch,
-            )
+            with provider_call(stage="moderate", provider=self.name):
+                response = self.client.moderations.create(
+                    model=setting("FILM_OPENAI_MODERATION_MODEL", "omni-moderation-latest"),
+                    input=batch,
+                )
             for text, item in zip(batch, response.results, strict=True):
                 if not item.flagged:
                     continue
@@ -117,8 +126,17 @@ MODERATION_PROVIDERS: dict[str, Callable[[], ModerationProvider]] = {
 
 @cache
 def get_moderation_provider(name: str) -> ModerationProvider:
-    """Return the provider registered under `name`; ValueError if unknown."""
+    """Return the provider registered under `name`; ValueError if unknown.
+
+    "openai" without `OPENAI_API_KEY` gives "local" (logged).
+    """
+    from jobs.providers.openai_client import openai_configured
+
+    if name == "openai" and not openai_configured():
+        logger.warning("FILM_MODERATION_PROVIDER=openai but OPENAI_API_KEY is empty: using local")
+        name = "local"
     try:
-        return MODERATION_PROVIDERS[name]()
+        factory = MODERATION_PROVIDERS[name]
     except KeyError:
         raise ValueError(f"Unknown moderation provider {name!r}") from None
+    return factory()

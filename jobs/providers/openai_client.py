@@ -1,14 +1,36 @@
-"""The one place an OpenAI client is built. No key configured -> no client -> no network."""
+"""The one place an OpenAI client is built. No key configured -> no client -> no network.
+
+Every OpenAI provider (and script enrichment) talks to `FILM_OPENAI_BASE_URL` with
+`OPENAI_API_KEY` through the official client, so any OpenAI-compatible server works, and the
+tests point it at a local server speaking the same protocol (tests/fakes/openai_server.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from jobs.pipeline.config import setting
+from jobs.providers.errors import ProviderError
 
 
-def openai_client(*, api_key: str | None = None, base_url: str | None = None) -> Any | None:
-    """Return an `openai.OpenAI` client for the configured endpoint, or None without a key."""
+def openai_configured() -> bool:
+    """True when an API key is set, i.e. when OpenAI providers may be used at all."""
+    return bool(setting("OPENAI_API_KEY", ""))
+
+
+def openai_client(
+    *,
+    api_key: str | None = None,
+    base_url: str | None = None,
+    timeout: float | None = None,
+    max_retries: int | None = None,
+) -> Any | None:
+    """Return an `openai.OpenAI` client for the configured endpoint, or None without a key.
+
+    Without a key nothing is imported or constructed, so no code path can reach the network.
+    """
     key = api_key if api_key is not None else setting("OPENAI_API_KEY", "")
     if not key:
         return None
@@ -16,7 +38,58 @@ def openai_client(*, api_key: str | None = None, base_url: str | None = None) ->
 
     return OpenAI(
         api_key=key,
-        base_url=base_url or setting("FILM_OPENAI_BASE_URL", None),
-        timeout=setting("FILM_OPENAI_TIMEOUT_SECONDS", 60.0),
-        max_retries=1,
+        base_url=base_url or setting("FILM_OPENAI_BASE_URL", "https://api.openai.com/v1"),
+        timeout=float(
+            timeout if timeout is not None else setting("FILM_OPENAI_TIMEOUT_SECONDS", 60.0)
+        ),
+        max_retries=int(
+            max_retries if max_retries is not None else setting("FILM_OPENAI_MAX_RETRIES", 1)
+        ),
     )
+
+
+@contextmanager
+def provider_call(*, stage: str, provider: str) -> Iterator[None]:
+    """Turn the client's exceptions into a `ProviderError` with a stable code.
+
+    The client has already retried what it retries (429/5xx/connection errors, honouring
+    Retry-After) by the time an exception reaches us; what is left is for the stage's own
+    retry (retryable codes) or a clear failure (the rest).
+    """
+    import openai
+
+    try:
+        yield
+    except openai.APIStatusError as exc:
+        status = exc.status_code
+        if status == 429:
+            code, retryable = "provider_rate_limited", True
+        elif status >= 500:
+            code, retryable = "provider_server_error", True
+        else:
+            code, retryable = "provider_rejected", False
+        raise ProviderError(
+            stage=stage,
+            provider=provider,
+            code=code,
+            message=f"HTTP {status}: {_error_message(exc)}",
+            retryable=retryable,
+            status=status,
+        ) from exc
+    except openai.APIConnectionError as exc:  # includes APITimeoutError
+        raise ProviderError(
+            stage=stage,
+            provider=provider,
+            code="provider_unreachable",
+            message=f"{type(exc).__name__}: {exc}",
+            retryable=True,
+        ) from exc
+
+
+def _error_message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+    return str(getattr(exc, "message", exc))

