@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from .truncation import truncation_problem
+
 # ffprobe's demuxer names for the containers we accept (mp4 and mov share one demuxer, and
 # so do mkv and webm).
 ACCEPTED_FORMATS = {"mov,mp4,m4a,3gp,3g2,mj2", "avi", "matroska,webm"}
@@ -93,7 +95,9 @@ def run_ffprobe(path: str) -> dict:
         raise ProbeError("Probing the file took too long.") from exc
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise ProbeError(message[-1] if message else "ffprobe could not read the file.")
+        # The message reaches the uploader: name "the file", never the server's temp path.
+        last = message[-1].replace(f"file:{path}", "the file") if message else ""
+        raise ProbeError(last or "ffprobe could not read the file.")
     try:
         return json.loads(done.stdout)
     except ValueError as exc:
@@ -129,6 +133,10 @@ def probe_video(path: str) -> ProbeResult:
         duration = 0.0
     if duration <= 0:
         raise ProbeError("The video has no duration (is the file complete?).")
+    # ffprobe reads headers: a file cut after an intact index (faststart MP4) passes it.
+    problem = truncation_problem(path, format_name)
+    if problem:
+        raise ProbeError(problem)
     return ProbeResult(
         container=_container(format_name, fmt, video, audio),
         format_name=format_name,

@@ -65,6 +65,12 @@ def videos(tmp_path_factory) -> dict[str, Path]:
     truncated = folder / "truncated.mp4"
     truncated.write_bytes(full.read_bytes()[: full.stat().st_size // 2])
     made["truncated"] = truncated
+    # +faststart puts the index (moov) first: cut at the end, ffprobe still reads it whole.
+    faststart = make_video(folder / "faststart.mp4", extra=["-movflags", "+faststart"])
+    made["faststart"] = faststart
+    cut_late = folder / "truncated_faststart.mp4"
+    cut_late.write_bytes(faststart.read_bytes()[: faststart.stat().st_size * 9 // 10])
+    made["truncated_faststart"] = cut_late
     empty = folder / "empty.mp4"
     empty.write_bytes(b"")
     made["empty"] = empty

@@ -52,6 +52,7 @@ def test_each_accepted_container_uploads_processes_and_streams(auth_client, vide
     [
         ("text", 415, "unsupported_media_type"),
         ("truncated", 415, "unsupported_media_type"),
+        ("truncated_faststart", 415, "unsupported_media_type"),
         ("empty", 415, "unsupported_media_type"),
         ("audio_only", 415, "unsupported_media_type"),
     ],
