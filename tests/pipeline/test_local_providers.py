@@ -1,0 +1,192 @@
+"""Offline providers: espeak-ng, Piper->espeak fallback, local moderation, the diffusers slot."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+
+import numpy as np
+import pytest
+
+from jobs.pipeline.audio import SAMPLE_RATE, trim_silence
+from jobs.providers import images as image_providers
+from jobs.providers.errors import ProviderConfigError
+from jobs.providers.images import IMAGE_PROVIDERS, get_image_provider
+from jobs.providers.moderation import LocalModeration, get_moderation_provider
+from jobs.providers.voice import (
+    EspeakProvider,
+    PiperProvider,
+    VoiceProfile,
+    get_voice_provider,
+)
+
+NEUTRAL = VoiceProfile(slot=0, pitch=1.0, pace=1.0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_providers():
+    for accessor in (get_image_provider, get_voice_provider, get_moderation_provider):
+        accessor.cache_clear()
+    yield
+    for accessor in (get_image_provider, get_voice_provider, get_moderation_provider):
+        accessor.cache_clear()
+
+
+def piper_cannot_load(monkeypatch) -> None:
+    def broken_loader():
+        raise ImportError("No module named 'onnxruntime'")
+
+    monkeypatch.setattr("jobs.providers.voice.load_piper_voice", broken_loader)
+
+
+# --- espeak-ng -------------------------------------------------------------------------------
+
+
+def test_espeak_speaks_a_sentence_at_48khz_with_a_plausible_length():
+    # given a ten-word sentence (espeak's default 165 words/minute -> ~3.6 s)
+    text = "The keeper climbs the stairs to light the lamp tonight."
+    provider = EspeakProvider()
+    # when it is synthesised
+    samples = provider.synthesize(text=text, profile=NEUTRAL)
+    # then it is real audio of a plausible length at 48 kHz
+    seconds = samples.size / SAMPLE_RATE
+    assert samples.dtype == np.float32
+    assert 2.0 < seconds < 6.0
+    assert np.abs(samples).max() > 0.1
+    # and it is espeak's own output resampled to 48 kHz: the native samples, trimmed the
+    # same way, last as long (a missing or doubled resample would be off by 2x or more)
+    native = trim_silence(np.concatenate(EspeakProvider._buffer) / 32768.0, rate=provider._rate)
+    assert provider._rate != SAMPLE_RATE
+    assert seconds == pytest.approx(native.size / provider._rate, abs=0.05)
+
+
+def test_espeak_pace_changes_the_length():
+    provider = EspeakProvider()
+    text = "A slow line and then a fast line."
+    normal = provider.synthesize(text=text, profile=NEUTRAL).size
+    fast = provider.synthesize(text=text, profile=VoiceProfile(slot=0, pitch=1.0, pace=1.5)).size
+    assert fast < 0.85 * normal
+
+
+# --- Piper -> espeak fallback ----------------------------------------------------------------
+
+
+def test_piper_that_cannot_load_falls_back_to_espeak_with_a_warning(monkeypatch, caplog, settings):
+    # given the default fallback and a Piper voice that cannot load
+    settings.FILM_VOICE_FALLBACK = "espeak"
+    piper_cannot_load(monkeypatch)
+    # when the pipeline asks for Piper
+    with caplog.at_level(logging.WARNING, logger="jobs.providers.voice"):
+        provider = get_voice_provider("piper")
+    # then it gets espeak (whose name goes into cache keys), and the log says why
+    assert isinstance(provider, EspeakProvider)
+    assert provider.name == "espeak"
+    assert "Piper voice cannot load" in caplog.text
+    assert "onnxruntime" in caplog.text
+    assert provider.synthesize(text="Still speaking.", profile=NEUTRAL).size > SAMPLE_RATE // 4
+
+
+def test_the_default_fallback_is_espeak(monkeypatch):
+    from jobs.pipeline.config import _defaults
+
+    assert _defaults().FILM_VOICE_FALLBACK == "espeak"
+    piper_cannot_load(monkeypatch)
+    assert get_voice_provider("piper").name == "espeak"
+
+
+def test_fallback_none_fails_with_a_clear_configuration_error(monkeypatch, settings):
+    settings.FILM_VOICE_FALLBACK = "none"
+    piper_cannot_load(monkeypatch)
+    with pytest.raises(ProviderConfigError, match="Piper voice cannot load.*FALLBACK=none") as e:
+        get_voice_provider("piper")
+    assert e.value.code == "provider_unavailable"
+
+
+def test_piper_that_loads_is_used(monkeypatch, settings):
+    settings.FILM_VOICE_FALLBACK = "espeak"
+    monkeypatch.setattr("jobs.providers.voice.load_piper_voice", lambda: object())
+    assert isinstance(get_voice_provider("piper"), PiperProvider)
+
+
+# --- local moderation ------------------------------------------------------------------------
+
+
+def test_local_moderation_flags_obvious_profanity():
+    result = LocalModeration(blocklist=[]).moderate(
+        ["The tide comes in.", "Shut up you fucking piece of shit."]
+    )
+    assert result.flagged is True
+    assert result.provider == "local"
+    assert set(result.categories) == {"profanity"}
+    assert result.categories["profanity"] >= 0.8
+    assert result.offending == ["Shut up you fucking piece of shit."]
+
+
+def test_clean_text_passes_local_moderation():
+    result = LocalModeration(blocklist=["kraken"]).moderate(
+        ["The keeper climbs the stairs.", "Damn, the lamp is out.", "The light must never go out."]
+    )
+    assert (result.flagged, result.categories, result.offending) == (False, {}, [])
+
+
+def test_blocklist_from_settings_matches_whole_words_in_any_case(settings):
+    # given a blocklist configured like FILM_MODERATION_BLOCKLIST=Kraken,sea monster
+    settings.FILM_MODERATION_BLOCKLIST = ["Kraken", " sea monster "]
+    provider = get_moderation_provider("local")
+    texts = [
+        "The KRAKEN rises!",
+        "Krakens are a myth.",  # another word: not a match
+        "A Sea Monster, surely.",
+        "Seamonster is one word here.",
+        "The sea is calm.",
+    ]
+    # when the lines are moderated
+    result = provider.moderate(texts)
+    # then the listed words flag their lines, case-insensitively, on word boundaries only
+    assert result.flagged is True
+    assert result.categories == {"blocklist": 1.0}
+    assert result.offending == ["The KRAKEN rises!", "A Sea Monster, surely."]
+
+
+def test_local_moderation_of_nothing_is_clean():
+    assert LocalModeration(blocklist=["x"]).moderate([]).flagged is False
+
+
+# --- diffusers slot --------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("diffusers") is not None and importlib.util.find_spec("torch"),
+    reason="diffusers and torch are installed on this machine",
+)
+def test_without_diffusers_the_slot_is_absent_and_selecting_it_is_a_config_error():
+    assert "diffusers" not in IMAGE_PROVIDERS
+    with pytest.raises(ProviderConfigError) as caught:
+        get_image_provider("diffusers")
+    message = str(caught.value)
+    assert "diffusers" in message and "torch" in message and "not installed" in message
+    assert caught.value.code == "provider_unavailable"
+
+
+def test_diffusers_slot_needs_both_packages(monkeypatch):
+    real = importlib.util.find_spec
+
+    def only(*present):
+        def find_spec(name, *args):
+            if name in ("diffusers", "torch"):
+                return object() if name in present else None
+            return real(name, *args)
+
+        return find_spec
+
+    monkeypatch.setattr(importlib.util, "find_spec", only("diffusers", "torch"))
+    assert image_providers._diffusers_available() is True
+    monkeypatch.setattr(importlib.util, "find_spec", only("diffusers"))
+    assert image_providers._diffusers_available() is False
+    monkeypatch.setattr(importlib.util, "find_spec", only("torch"))
+    assert image_providers._diffusers_available() is False
+
+
+def test_unknown_image_provider_is_a_value_error_listing_the_known_ones():
+    with pytest.raises(ValueError, match="known: .*storyboard"):
+        get_image_provider("midjourney")
