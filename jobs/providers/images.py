@@ -291,11 +291,14 @@ class OpenAIImageProvider:
     version = "1"
 
     def __init__(self, client=None) -> None:
+        from jobs.pipeline.config import setting
         from jobs.providers.openai_client import openai_client
 
         self.client = client or openai_client()
         if self.client is None:
             raise ProviderConfigError(self.name, "OpenAI images need OPENAI_API_KEY")
+        # The model is part of the cache key: switching models must not reuse old stills.
+        self.version = f"1:{setting('FILM_OPENAI_IMAGE_MODEL', 'gpt-image-1')}"
 
     def render(self, *, shot: ShotContext, size: tuple[int, int], out_path: Path) -> None:
         from jobs.pipeline.config import setting

@@ -188,11 +188,14 @@ class OpenAITTSProvider:
     version = "1"
 
     def __init__(self, client=None) -> None:
+        from jobs.pipeline.config import setting
         from jobs.providers.openai_client import openai_client
 
         self.client = client or openai_client()
         if self.client is None:
             raise ProviderConfigError(self.name, "OpenAI TTS needs OPENAI_API_KEY")
+        # The model is part of the cache key: switching models must not reuse old lines.
+        self.version = f"1:{setting('FILM_OPENAI_TTS_MODEL', 'gpt-4o-mini-tts')}"
 
     def synthesize(self, *, text: str, profile: VoiceProfile) -> np.ndarray:
         from jobs.pipeline.config import setting

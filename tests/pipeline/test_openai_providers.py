@@ -291,3 +291,14 @@ def test_openai_providers_without_a_key_are_the_local_ones(
     assert voice.name == "piper"
     assert "OPENAI_API_KEY is empty" in caplog.text
     assert openai_server.requests == []
+
+
+def test_the_model_is_part_of_the_cache_version(openai_settings):
+    # Cache keys hold provider name + version: a new model must not reuse old stills or lines.
+    openai_settings.FILM_OPENAI_IMAGE_MODEL = "model-a"
+    openai_settings.FILM_OPENAI_TTS_MODEL = "voice-a"
+    first = (OpenAIImageProvider().version, OpenAITTSProvider().version)
+    openai_settings.FILM_OPENAI_IMAGE_MODEL = "model-b"
+    openai_settings.FILM_OPENAI_TTS_MODEL = "voice-b"
+    second = (OpenAIImageProvider().version, OpenAITTSProvider().version)
+    assert first[0] != second[0] and first[1] != second[1]
