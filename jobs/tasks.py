@@ -11,9 +11,27 @@ from celery import shared_task
 from celery.exceptions import Retry
 
 from . import services
+from .pipeline.errors import ScriptError
 from .stages import STAGES, JobStopped
 
 logger = logging.getLogger(__name__)
+
+# Errors that trying again cannot fix (the screenplay itself is unusable). Any exception with
+# a false `retryable` attribute (provider errors say so themselves) is treated the same way.
+NOT_RETRYABLE: tuple[type[Exception], ...] = (ScriptError,)
+
+
+def error_code(exc: Exception) -> str:
+    """The job's error_code for `exc`: script errors keep the API's `script_<reason>` codes."""
+    code = str(getattr(exc, "code", "") or "stage_failed")
+    return f"script_{code}" if isinstance(exc, ScriptError) else code
+
+
+def is_retryable(exc: Exception) -> bool:
+    """Whether another try of the stage may succeed after `exc`."""
+    if isinstance(exc, NOT_RETRYABLE):
+        return False
+    return bool(getattr(exc, "retryable", True))
 
 
 def _make_stage_task(stage: str):
@@ -40,7 +58,8 @@ def _make_stage_task(stage: str):
         except Retry:
             raise
         except Exception as exc:
-            if self.request.retries < self.max_retries:
+            # A permanent error fails the job now: retries would only delay the same answer.
+            if is_retryable(exc) and self.request.retries < self.max_retries:
                 delay = services.retry_backoff(self.request.retries)
                 services.job_stage_attempt_failed(
                     job_id=job_id, stage=stage, error=exc, retry_in=delay
@@ -50,7 +69,7 @@ def _make_stage_task(stage: str):
             services.job_fail(
                 job_id=job_id,
                 stage=stage,
-                code=str(getattr(exc, "code", "") or "stage_failed"),
+                code=error_code(exc),
                 message=str(exc) or exc.__class__.__name__,
             )
             return "failed"
