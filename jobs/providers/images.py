@@ -411,4 +411,13 @@ def get_image_provider(name: str) -> ImageProvider:
     except KeyError:
         known = sorted(IMAGE_PROVIDERS)
         raise ValueError(f"Unknown image provider {name!r}; known: {known}") from None
-    return factory()
+    if name != "diffusers":
+        return factory()
+    try:
+        return factory()
+    except (ImportError, RuntimeError, OSError) as exc:
+        # A half-installed torch, no CUDA device, an unreadable model directory: all are
+        # this machine's configuration, not a bug and not worth a retry.
+        raise ProviderConfigError(
+            "diffusers", f"cannot start ({type(exc).__name__}: {exc})"
+        ) from exc

@@ -190,3 +190,13 @@ def test_diffusers_slot_needs_both_packages(monkeypatch):
 def test_unknown_image_provider_is_a_value_error_listing_the_known_ones():
     with pytest.raises(ValueError, match="known: .*storyboard"):
         get_image_provider("midjourney")
+
+
+def test_a_registered_diffusers_that_cannot_start_is_a_config_error(monkeypatch):
+    # given the slot registered (as on a host where find_spec saw the packages) but torch
+    # failing to import for real, as here
+    monkeypatch.setitem(IMAGE_PROVIDERS, "diffusers", image_providers.DiffusersImageProvider)
+    if importlib.util.find_spec("torch") is not None:
+        pytest.skip("torch is installed on this machine")
+    with pytest.raises(ProviderConfigError, match="diffusers: cannot start.*torch"):
+        get_image_provider("diffusers")
