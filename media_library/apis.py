@@ -18,8 +18,12 @@ from .errors import QuotaExceeded, UnsupportedMedia
 from .models import Category, Rendition
 from .streaming import stored_file_response
 
-# Multipart framing and the text fields ride along with the file; up to this much over the
-# site maximum is tolerated in Content-Length before the exact file size is known.
+# Multipart framing (boundaries, part headers) and the text fields ride along with the file
+# in Content-Length. Before the body is read, the size check and the quota reservation use
+# Content-Length minus this allowance, so a user within a few KB of the limit is not refused
+# for bytes that are not the file; once the exact file size is known the reservation is trued
+# up atomically, so the quota itself is exact. The allowance only bounds how much body an
+# upload that will be refused may send first. 64 KiB covers framing and a long description.
 MULTIPART_SLACK = 64 * 1024
 
 
@@ -96,25 +100,25 @@ class VideoListCreateApi(QuotaHeadersMixin, APIView):
         responses={201: serializers.VideoSerializer},
     )
     def post(self, request: Request) -> Response:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        declared = _content_length(request)
         # Before a byte of the body is read: the declared size against the site maximum
         # and the weekly quota (reserved now, trued up once the real size is known).
-        services.upload_check_size(declared_size=max(0, declared - MULTIPART_SLACK))
-        week = quota.quota_reserve(user=request.user, nbytes=declared)
+        reserved = max(0, declared - MULTIPART_SLACK)
+        services.upload_check_size(declared_size=reserved)
+        week = quota.quota_reserve(user=request.user, nbytes=reserved)
         # Every file goes to a temp file on disk (never memory), whatever its size.
         request._request.upload_handlers = [TemporaryFileUploadHandler(request._request)]
         try:
             form = serializers.VideoUploadSerializer(data=request.data)
             form.is_valid(raise_exception=True)
+            data = form.validated_data
+            upload = data["file"]
+            if not hasattr(upload, "temporary_file_path"):
+                raise UnsupportedMedia("The upload did not arrive as a file.")
+            quota.quota_true_up(user=request.user, reserved=reserved, actual=upload.size, week=week)
         except Exception:
-            quota.quota_release(user=request.user, nbytes=declared, week=week)
+            quota.quota_release(user=request.user, nbytes=reserved, week=week)
             raise
-        data = form.validated_data
-        upload = data["file"]
-        quota.quota_release(user=request.user, nbytes=max(0, declared - upload.size), week=week)
-        if not hasattr(upload, "temporary_file_path"):
-            quota.quota_release(user=request.user, nbytes=upload.size, week=week)
-            raise UnsupportedMedia("The upload did not arrive as a file.")
         video = services.video_create_from_local_file(
             user=request.user,
             path=upload.temporary_file_path(),
@@ -126,6 +130,14 @@ class VideoListCreateApi(QuotaHeadersMixin, APIView):
             quota_week=week,
         )
         return Response(serializers.VideoSerializer(video).data, status=status.HTTP_201_CREATED)
+
+
+def _content_length(request: Request) -> int:
+    # Django reads no body for a missing or malformed Content-Length; count it as 0 too.
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
 
 
 def _editable_video(request: Request, pk: int):

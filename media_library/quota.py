@@ -48,6 +48,16 @@ def quota_reserve(*, user, nbytes: int, week: dt.date | None = None) -> dt.date:
     return week
 
 
+def quota_true_up(*, user, reserved: int, actual: int, week: dt.date) -> None:
+    """Make a reservation of `reserved` bytes exactly `actual`: release the excess, or add
+    the shortfall atomically (QuotaExceeded if it does not fit; the `reserved` bytes stay
+    reserved then, for the caller to release with the rest of its clean-up)."""
+    if actual > reserved:
+        quota_reserve(user=user, nbytes=actual - reserved, week=week)
+    else:
+        quota_release(user=user, nbytes=reserved - actual, week=week)
+
+
 def quota_release(*, user, nbytes: int, week: dt.date) -> None:
     """Give back bytes reserved for an upload that was refused or abandoned."""
     if nbytes <= 0:

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from media_library.models import SiteConfig, UploadQuota, Video
-from media_library.quota import quota_used
+from media_library.quota import quota_used, quota_week_start
 from media_library.services import video_process
 from tests.factories import UserFactory
 from tests.media_library.conftest import stored_files, temp_files, upload
@@ -149,3 +149,56 @@ def test_parallel_uploads_cannot_together_exceed_the_quota(make_client, videos):
     assert Video.objects.count() == 1
     assert UploadQuota.objects.get(user=user).bytes_used == size
     assert len(stored_files()) == 1
+
+
+def _quota_left(user, left: int, size: int) -> None:
+    """Make `user` have exactly `left` bytes of this week's quota remaining."""
+    SiteConfig.objects.update_or_create(id=1, defaults={"weekly_upload_quota_bytes": 10 * size})
+    UploadQuota.objects.update_or_create(
+        user=user, week_start=quota_week_start(), defaults={"bytes_used": 10 * size - left}
+    )
+
+
+def test_file_that_fits_the_quota_is_accepted_even_when_multipart_framing_does_not(
+    auth_client, videos
+):
+    # given a user with room for the file plus 100 bytes: less than the multipart framing
+    size = videos["mp4"].stat().st_size
+    _quota_left(auth_client.user, size + 100, size)
+
+    # when the file is uploaded
+    response = upload(auth_client, videos["mp4"], description="x" * 500)
+
+    # then it is accepted and exactly its size is counted (the framing never is)
+    assert response.status_code == 201, response.json()
+    assert quota_used(user=auth_client.user) == 10 * size - 100
+
+
+def test_file_one_byte_over_the_remaining_quota_is_refused_and_nothing_is_counted(
+    auth_client, videos
+):
+    # given a user with room for all but one byte of the file
+    size = videos["mp4"].stat().st_size
+    _quota_left(auth_client.user, size - 1, size)
+
+    # when it is uploaded (the declared length is within the framing allowance)
+    response = upload(auth_client, videos["mp4"])
+
+    # then 429 once its exact size is known; no file, row or reservation remains
+    assert (response.status_code, response.json()["code"]) == (429, "quota_exceeded")
+    assert quota_used(user=auth_client.user) == 10 * size - (size - 1)
+    assert stored_files() == [] and temp_files() == []
+    assert not Video.objects.exists()
+
+
+def test_malformed_content_length_is_a_client_error_not_a_crash(auth_client):
+    response = auth_client.generic(
+        "POST",
+        "/api/v1/videos",
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH="abc",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) >= {"detail", "code"}
+    assert quota_used(user=auth_client.user) == 0
