@@ -6,6 +6,7 @@ import time
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -234,21 +235,44 @@ def _sse(event) -> str:
     return f"id: {event.id}\nevent: {kind}\ndata: {json.dumps(data, default=str)}\n\n"
 
 
+# Seconds of silence after which the stream sends a comment line. Proxies cut streams that
+# stay idle, and a write is the only way a WSGI server (gunicorn gthread) notices that the
+# client went away and frees the thread: without it a dead stream holds its thread until
+# JOB_EVENTS_MAX_SECONDS.
+SSE_HEARTBEAT_SECONDS = 15
+
+
+def _release_db_connection() -> None:
+    # A stream sleeps far longer than it queries: give the connection back between polls, so
+    # open streams do not each pin a PostgreSQL connection for their whole life (nor keep one
+    # past CONN_MAX_AGE or across a database restart). The next poll reconnects. Inside a
+    # transaction (the test suite's) the connection must stay.
+    if not connection.in_atomic_block:
+        connection.close()
+
+
 def _event_stream(job_id: int, after_id: int):
     deadline = time.monotonic() + settings.JOB_EVENTS_MAX_SECONDS
     yield "retry: 3000\n\n"
+    last_write = time.monotonic()
     while True:
         status_now = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
         # Events are read after the status: a terminal status means its event is already
         # written, so this batch contains everything up to the end.
-        for event in selectors.job_events_after(job_id=job_id, after_id=after_id, limit=1000):
+        events = selectors.job_events_after(job_id=job_id, after_id=after_id, limit=1000)
+        _release_db_connection()
+        for event in events:
             after_id = event.id
+            last_write = time.monotonic()
             yield _sse(event)
         if status_now is None or status_now in state.TERMINAL:
             yield f"event: end\ndata: {json.dumps({'status': status_now})}\n\n"
             return
         if time.monotonic() > deadline:
             return  # the client reconnects with Last-Event-ID
+        if time.monotonic() - last_write >= SSE_HEARTBEAT_SECONDS:
+            last_write = time.monotonic()
+            yield ": heartbeat\n\n"
         time.sleep(settings.JOB_EVENTS_POLL_INTERVAL)
 
 
