@@ -546,7 +546,9 @@ def jobs_sweep_stuck(*, now=None) -> dict:
                 continue
             if job.sweeps < settings.JOB_SWEEPER_MAX_REQUEUES:
                 job.sweeps += 1
-                job.stage_started_at = None
+                # The clock restarts now, not when the new task begins: if this message is
+                # lost too, the job is found again (a NULL would hide it from every sweep).
+                job.stage_started_at = now
                 job.save(update_fields=["sweeps", "stage_started_at", "updated_at"])
                 state.record_event(
                     job,

@@ -57,3 +57,38 @@ def test_the_sweeper_and_allowance_are_on_the_beat_schedule_with_expiry():
     tasks = {entry["task"]: entry for entry in BEAT_SCHEDULE.values()}
     assert {"jobs.sweep_stuck", "billing.monthly_allowance"} <= set(tasks)
     assert all(entry["options"]["expires"] > 0 for entry in BEAT_SCHEDULE.values())
+
+
+def test_a_requeued_stage_whose_task_never_arrives_is_found_again_and_failed(stuck, settings):
+    limit = settings.JOB_STAGE_TIME_LIMIT + settings.JOB_SWEEPER_GRACE
+    _age(stuck, limit + 5)
+    assert services.jobs_sweep_stuck() == {"requeued": 1, "failed": 0}
+
+    # The re-enqueued message is lost as well: no task ever begins the stage again.
+    later = timezone.now() + timedelta(seconds=limit + 5)
+    assert services.jobs_sweep_stuck(now=later) == {"requeued": 0, "failed": 1}
+    assert Job.objects.get(pk=stuck.pk).status == JobStatus.FAILED
+    assert CreditTransaction.objects.filter(job=stuck, kind="refund").count() == 1
+
+
+def test_a_late_finish_after_the_sweeper_failed_the_job_charges_nothing(stuck, settings):
+    settings.JOB_SWEEPER_MAX_REQUEUES = 0
+    _age(stuck, settings.JOB_STAGE_TIME_LIMIT + settings.JOB_SWEEPER_GRACE + 5)
+    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 1}
+
+    # The "stuck" task was only slow: it finishes after the sweeper gave up on it.
+    assert services.job_stage_finish(job_id=stuck.pk, stage="script_analysis", outputs={}) is None
+
+    job = Job.objects.get(pk=stuck.pk)
+    assert (job.status, job.current_stage) == (JobStatus.FAILED, "script_analysis")
+    kinds = list(CreditTransaction.objects.filter(job=job).values_list("kind", flat=True))
+    assert sorted(kinds) == ["refund", "reserve"]
+
+
+def test_the_sweeper_leaves_a_job_whose_stage_finished_meanwhile(stuck, settings):
+    _age(stuck, settings.JOB_STAGE_TIME_LIMIT + settings.JOB_SWEEPER_GRACE + 5)
+    services.job_stage_finish(job_id=stuck.pk, stage="script_analysis", outputs={})
+
+    # Its finish cleared the stage clock; the next stage has not begun yet.
+    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 0}
+    assert Job.objects.get(pk=stuck.pk).current_stage == "image_generation"
