@@ -66,3 +66,13 @@ def storage_delete_many(names: list[str], storage: Storage = default_storage) ->
     for name in names:
         if name:
             storage.delete(name)
+
+
+def storage_delete_prefix(prefix: str, storage: Storage = default_storage) -> None:
+    """Delete every file directly under `prefix/` (a video's keys are never nested deeper)."""
+    try:
+        _, names = storage.listdir(prefix)
+    except FileNotFoundError:
+        return
+    for name in names:
+        storage.delete(f"{prefix}/{name}")

@@ -79,17 +79,22 @@ def video_create_from_local_file(
         duration=probe.duration,
         stream_info=probe.stream_info(),
     )
-    stored = files.storage_save_local_file(
-        path=path, name=f"videos/{video.key}/original.{probe.container}"
-    )
+    stored = ""
     try:
+        stored = files.storage_save_local_file(
+            path=path, name=f"videos/{video.key}/original.{probe.container}"
+        )
         with transaction.atomic():
             video.original.name = stored
             video.storage_bytes = size
             video.save()
             _enqueue_processing(video)
     except Exception:
-        default_storage.delete(stored)
+        # Storage down or the row refused: no object, temp file or reservation stays behind.
+        if stored:
+            default_storage.delete(stored)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
         quota_release(user=user, nbytes=size, week=quota_week)
         raise
     return video
@@ -290,6 +295,9 @@ def video_delete(*, video: Video) -> None:
 
     def remove_files() -> None:
         files.storage_delete_many(names)
+        # Also whatever the row no longer names: outputs of a run that died before recording
+        # them (its retry stored new, suffixed keys) live under the same server-made prefix.
+        files.storage_delete_prefix(prefix_dir)
         local = files.storage_local_path(prefix_dir)
         if local:
             with contextlib.suppress(OSError):

@@ -210,3 +210,19 @@ def test_beat_resets_quotas_on_sunday_midnight_utc_with_expiry():
 @pytest.mark.parametrize("name", ["Drama", "Sci Fi"])
 def test_category_service_slugs(db, name):
     assert category_create(name=name).slug == name.lower().replace(" ", "-")
+
+
+def test_delete_also_removes_outputs_the_row_no_longer_names(
+    auth_client, user, django_capture_on_commit_callbacks
+):
+    # given a video whose earlier, killed processing run left a rendition the row never
+    # recorded (the retry stored its own under a suffixed key)
+    video = make_video(user, files=True)
+    default_storage.save(f"videos/{video.key}/720p_x1y2z3.mp4", ContentFile(b"orphan"))
+
+    # when it is deleted
+    with django_capture_on_commit_callbacks(execute=True):
+        assert auth_client.delete(f"/api/v1/videos/{video.id}").status_code == 204
+
+    # then nothing of it is left in storage
+    assert stored_files() == []

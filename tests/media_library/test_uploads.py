@@ -1,10 +1,12 @@
 """Uploading videos: real files per container, refusals that leave nothing behind, quotas."""
 
 import threading
+from unittest import mock
 
 import pytest
 from django.db import connection
 
+from media_library import files
 from media_library.models import SiteConfig, UploadQuota, Video
 from media_library.quota import quota_used, quota_week_start
 from media_library.services import video_process
@@ -202,3 +204,15 @@ def test_malformed_content_length_is_a_client_error_not_a_crash(auth_client):
     assert response.status_code == 400
     assert set(response.json()) >= {"detail", "code"}
     assert quota_used(user=auth_client.user) == 0
+
+
+def test_storage_failure_after_the_probe_leaves_no_reservation_or_temp_file(auth_client, videos):
+    # given a storage that fails while the accepted file is being stored
+    with mock.patch.object(files, "storage_save_local_file", side_effect=OSError("disk full")):
+        response = upload(auth_client, videos["mp4"])
+
+    # then the standard 500 shape, and nothing is counted or left behind
+    assert (response.status_code, response.json()["code"]) == (500, "server_error")
+    assert quota_used(user=auth_client.user) == 0
+    assert stored_files() == [] and temp_files() == []
+    assert not Video.objects.exists()
