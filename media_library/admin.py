@@ -70,6 +70,10 @@ class VideoAdmin(admin.ModelAdmin):
         "updated_at",
     ]
 
+    def has_add_permission(self, request) -> bool:
+        # A video is made from an uploaded file (API) or a published film, never from a form.
+        return False
+
     def delete_model(self, request, obj):
         from . import services
 
@@ -94,5 +98,6 @@ class UploadQuotaAdmin(admin.ModelAdmin):
 class UploadSessionAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "status", "offset", "length", "updated_at"]
     list_filter = ["status"]
+    search_fields = ["user__email", "id"]
     raw_id_fields = ["user", "video"]
     readonly_fields = ["offset", "length", "quota_week", "video"]
