@@ -27,6 +27,14 @@ class CreditAccountAdmin(admin.ModelAdmin):
     readonly_fields = ["balance", "created_at", "updated_at"]
     inlines = [ReadOnlyLedgerInline]
 
+    # Accounts are opened by billing.services (with the signup grant), and deleting one would
+    # cascade into its ledger: the admin does neither.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(CreditTransaction)
 class CreditTransactionAdmin(admin.ModelAdmin):

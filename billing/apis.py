@@ -48,8 +48,8 @@ class CreditTransactionListApi(GenericAPIView):
 
 
 class AdminGrantCreditsApi(GenericAPIView):
-    """Staff add (or, negative, remove) credits with a reason; an Idempotency-Key header
-    makes a double-click grant once."""
+    """Staff add credits (1 to 1,000,000) with a reason; an Idempotency-Key header makes a
+    double-click grant once."""
 
     serializer_class = GrantCreditsSerializer
     permission_classes = [IsPlatformStaff]

@@ -23,14 +23,11 @@ class CreditTransactionSerializer(serializers.ModelSerializer):
 
 
 class GrantCreditsSerializer(serializers.Serializer):
-    # A single grant is bounded so a typo (an extra zero or three) cannot mint a fortune.
-    amount = serializers.IntegerField(min_value=-1_000_000, max_value=1_000_000)
+    # A grant only adds: a stray minus sign must not silently take credits away (removals are
+    # an `admin_adjust` through billing.services, on purpose). A single grant is bounded so a
+    # typo (an extra zero or three) cannot mint a fortune.
+    amount = serializers.IntegerField(min_value=1, max_value=1_000_000)
     reason = serializers.CharField(max_length=300)
-
-    def validate_amount(self, value):
-        if value == 0:
-            raise serializers.ValidationError("Must not be 0.")
-        return value
 
 
 class GrantResultSerializer(serializers.Serializer):

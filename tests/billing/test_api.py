@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from billing import services
 from billing.models import CreditAccount, CreditTransaction
+from filmstudio.errors import PaymentRequired
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,14 +65,19 @@ class TestGrant:
         tx = CreditTransaction.objects.get(account__user=user)
         assert (tx.kind, tx.reason, tx.created_by) == ("grant", "goodwill", staff)
 
-    def test_a_negative_amount_is_an_adjustment_that_cannot_overdraw(self, make_client, user):
-        client = make_client(StaffFactory())
+    def test_an_admin_adjustment_removes_credits_but_never_below_zero(self, user):
+        staff = StaffFactory()
         services.credits_grant(user=user, amount=10)
-        url = f"/api/v1/admin/users/{user.pk}/grant-credits"
-        ok = client.post(url, {"amount": -4, "reason": "correction"})
-        assert ok.json()["transaction"]["kind"] == "admin_adjust"
-        too_much = client.post(url, {"amount": -7, "reason": "correction"})
-        assert too_much.status_code == 402
+
+        tx = services.credits_admin_grant(staff_user=staff, user=user, amount=-4, reason="fix")
+        assert (tx.kind, tx.amount, tx.balance_after, tx.created_by) == (
+            "admin_adjust",
+            -4,
+            6,
+            staff,
+        )
+        with pytest.raises(PaymentRequired):
+            services.credits_admin_grant(staff_user=staff, user=user, amount=-7, reason="fix")
         assert CreditAccount.objects.get(user=user).balance == 6
 
     def test_a_replayed_idempotency_key_grants_once(self, make_client, user):
@@ -82,14 +88,28 @@ class TestGrant:
         assert CreditAccount.objects.get(user=user).balance == 100
 
     @pytest.mark.parametrize(
-        "body", [{"amount": 0, "reason": "x"}, {"amount": 5}, {"amount": "lots", "reason": "x"}]
+        ("body", "field"),
+        [
+            ({"amount": 0, "reason": "x"}, "amount"),
+            ({"amount": -5, "reason": "x"}, "amount"),
+            ({"amount": 1_000_001, "reason": "x"}, "amount"),
+            ({"amount": 10**30, "reason": "x"}, "amount"),
+            ({"amount": 1.5, "reason": "x"}, "amount"),
+            ({"amount": "lots", "reason": "x"}, "amount"),
+            ({"amount": None, "reason": "x"}, "amount"),
+            ({"amount": 5}, "reason"),
+            ({"amount": 5, "reason": "   "}, "reason"),
+            ({"amount": 5, "reason": "x" * 301}, "reason"),
+        ],
     )
-    def test_invalid_grants_are_400(self, make_client, user, body):
+    def test_invalid_grants_are_400_and_move_nothing(self, make_client, user, body, field):
         response = make_client(StaffFactory()).post(
-            f"/api/v1/admin/users/{user.pk}/grant-credits", body
+            f"/api/v1/admin/users/{user.pk}/grant-credits", body, format="json"
         )
         assert response.status_code == 400
         assert response.json()["code"] == "invalid"
+        assert field in response.json()["errors"]
+        assert not CreditTransaction.objects.filter(account__user=user).exists()
 
     def test_users_cannot_grant_and_unknown_users_are_404(self, auth_client, make_client, user):
         url = f"/api/v1/admin/users/{user.pk}/grant-credits"
