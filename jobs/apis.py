@@ -18,7 +18,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.permissions import IsPlatformStaff
-from filmstudio.errors import Conflict, NotFound
+from filmstudio.errors import Conflict, DomainError, NotFound
 from projects.models import Asset
 from projects.selectors import project_get_for_user
 
@@ -42,15 +42,23 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="Replaying a request with the same key returns the first job, charged once.",
+    description=(
+        "Replaying a request with the same key and body returns the first job (200, charged "
+        "once; the first request answers 201). The same key with a different body is 422 "
+        "`idempotency_key_reused`. At most 200 characters."
+    ),
 )
 DOWNLOAD_SALT = "jobs.download"
 
 
 def _idempotency_key(request) -> str | None:
     key = (request.headers.get("Idempotency-Key") or "").strip()
-    if len(key) > 200:
-        raise Conflict("Idempotency-Key is longer than 200 characters.", code="invalid_key")
+    if len(key) > 200:  # Job.idempotency_key's length
+        raise DomainError(
+            "The Idempotency-Key header is longer than 200 characters.",
+            code="invalid_idempotency_key",
+            errors={"Idempotency-Key": ["At most 200 characters."]},
+        )
     return key or None
 
 

@@ -165,6 +165,23 @@ class TestIdempotency:
         assert Job.objects.count() == 1
         assert _balance(user) == FULL * 2
 
+    def test_an_overlong_key_is_400_and_creates_nothing(self, auth_client, user, project, fund):
+        fund(user, FULL)
+        response = _post_job(auth_client, project, key="k" * 201)
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid_idempotency_key"
+        assert not Job.objects.exists()
+        assert _balance(user) == FULL
+
+    def test_a_replayed_regenerate_returns_the_same_job(self, auth_client, user, project, fund):
+        fund(user, FULL * 2)
+        url = f"/api/v1/projects/{project.pk}/regenerate"
+        first = auth_client.post(url, HTTP_IDEMPOTENCY_KEY="regen-1")
+        replay = auth_client.post(url, HTTP_IDEMPOTENCY_KEY="regen-1")
+        assert (first.status_code, replay.status_code) == (201, 200)
+        assert replay.json()["id"] == first.json()["id"]
+        assert _balance(user) == FULL
+
     def test_keys_belong_to_their_user(self, auth_client, make_client, user, project, fund):
         other = fund(UserFactory(), FULL)
         fund(user, FULL)
