@@ -190,12 +190,23 @@ def _upload_session_finish(session: UploadSession) -> None:
 
 
 def upload_session_terminate(*, session: UploadSession) -> None:
-    """tus termination: drop the partial bytes and give back the quota reservation."""
-    with contextlib.suppress(FileNotFoundError):
-        session_path(session).unlink()
-    if session.status == UploadSession.Status.UPLOADING:
+    """tus termination: drop the partial bytes and give back the quota reservation.
+
+    Takes the upload's lock first, so it cannot pull the file from under a PATCH that is
+    writing or finishing it (UploadLocked, 423, meanwhile); the status is re-read under the
+    lock and the row removed with a conditional delete, so the reservation is released once
+    and only for an upload that never finished (a finished one's bytes count for its video)."""
+    with contextlib.ExitStack() as stack:
+        with contextlib.suppress(NotFound):  # finished uploads have no partial file left
+            stack.enter_context(_locked(session))
+        status = (
+            UploadSession.objects.filter(id=session.id).values_list("status", flat=True).first()
+        )
+        with contextlib.suppress(FileNotFoundError):
+            session_path(session).unlink()
+        deleted, _ = UploadSession.objects.filter(id=session.id).delete()
+    if deleted and status == UploadSession.Status.UPLOADING:
         quota_release(user=session.user, nbytes=session.length, week=session.quota_week)
-    session.delete()
 
 
 def upload_sessions_expire(*, now: dt.datetime | None = None) -> int:
@@ -204,6 +215,9 @@ def upload_sessions_expire(*, now: dt.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - dt.timedelta(hours=settings.MEDIA_UPLOAD_SESSION_TTL_HOURS)
     count = 0
     for session in UploadSession.objects.filter(updated_at__lt=cutoff).select_related("user"):
-        upload_session_terminate(session=session)
+        try:
+            upload_session_terminate(session=session)
+        except UploadLocked:  # a client is writing to it right now: not abandoned after all
+            continue
         count += 1
     return count

@@ -190,3 +190,30 @@ def test_someone_elses_upload_does_not_exist(auth_client, make_client, other_use
 def test_bad_upload_length(auth_client, header):
     response = auth_client.post("/api/v1/uploads", HTTP_UPLOAD_LENGTH=header, **TUS)
     assert response.status_code == 400
+
+
+def test_termination_waits_for_a_patch_in_progress(auth_client, videos):
+    # given an upload whose file a PATCH is writing right now (it holds the upload's lock)
+    import fcntl
+
+    from media_library.resumable import session_path
+
+    data = videos["mp4"].read_bytes()
+    location = create(auth_client, len(data))["Location"]
+    session = UploadSession.objects.get()
+    with open(session_path(session), "r+b") as busy:
+        fcntl.flock(busy, fcntl.LOCK_EX)
+
+        # when the client (or the maintenance) terminates it meanwhile
+        response = auth_client.delete(location, **TUS)
+
+        # then it is told to retry, and neither the bytes nor the reservation are pulled
+        assert (response.status_code, response.json()["code"]) == (423, "upload_locked")
+        assert response["Tus-Resumable"] == "1.0.0"
+        assert session_path(session).exists()
+        assert quota_used(user=auth_client.user) == len(data)
+
+    # once the PATCH is done, termination works and releases the reservation once
+    assert auth_client.delete(location, **TUS).status_code == 204
+    assert quota_used(user=auth_client.user) == 0 and temp_files() == []
+    assert auth_client.delete(location, **TUS).status_code == 404
