@@ -178,3 +178,32 @@ def test_publish_refuses_projects_without_film_and_other_peoples_projects(auth_c
         auth_client.post(f"/api/v1/projects/{theirs.id}/publish", {}, format="json").status_code
         == 404
     )
+
+
+def test_every_ffmpeg_and_ffprobe_run_is_time_limited_and_local_files_only(auth_client, videos):
+    # given spies on every subprocess the media library starts
+    import media_library.probe as probe_module
+
+    real_run = subprocess.run
+    calls: list[tuple[list[str], float | None]] = []
+
+    def spy(command, *args, **kwargs):
+        calls.append((command, kwargs.get("timeout")))
+        return real_run(command, *args, **kwargs)
+
+    # when a video is uploaded (probed) and processed (probed, encoded, thumbnailed)
+    with (
+        mock.patch.object(probe_module.subprocess, "run", side_effect=spy),
+        mock.patch.object(transcode.subprocess, "run", side_effect=spy),
+    ):
+        video = _processed(auth_client, videos["hd720"])
+
+    # then each run had a time limit and only the file (and pipe) protocols
+    assert video.status == Video.Status.COMPLETED, video.error
+    assert [Path(c[0]).name for c, _ in calls] == ["ffprobe", "ffprobe", "ffmpeg", "ffmpeg"]
+    for command, timeout in calls:
+        assert timeout and timeout > 0
+        allowed = command[command.index("-protocol_whitelist") + 1].split(",")
+        assert set(allowed) <= {"file", "pipe"}
+        inputs = [command[i + 1] for i, arg in enumerate(command) if arg == "-i"]
+        assert all(i.startswith("file:") for i in inputs + [command[-1]])
