@@ -48,7 +48,11 @@ def credit_account_get_or_create(*, user) -> CreditAccount:
     return account
 
 
-def _move(
+def _move(**movement) -> CreditTransaction:
+    return _apply(**movement)[0]
+
+
+def _apply(
     *,
     user,
     kind: str,
@@ -58,9 +62,10 @@ def _move(
     reason: str = "",
     payment_reference: str = "",
     created_by=None,
-) -> CreditTransaction:
-    """Apply one signed movement exactly once (by `key`). Raises PaymentRequired when it
-    would take the balance below zero. Must run inside the caller's transaction or opens one."""
+) -> tuple[CreditTransaction, bool]:
+    """Apply one signed movement exactly once (by `key`); returns (ledger line, written now).
+    Raises PaymentRequired when it would take the balance below zero. Runs inside the
+    caller's transaction or opens one."""
     # No savepoint (two fewer round trips on the job-creation path). The 402 is therefore
     # raised after leaving the block, having written nothing, so it does not poison an
     # enclosing transaction; job_create lets it propagate and rolls its job row back.
@@ -73,12 +78,12 @@ def _move(
             account = CreditAccount.objects.select_for_update().get(pk=account.pk)
         existing = CreditTransaction.objects.filter(idempotency_key=key).first()
         if existing is not None:
-            return existing
+            return existing, False
         new_balance = account.balance + amount
         if new_balance >= 0:
             account.balance = new_balance
             account.save(update_fields=["balance", "updated_at"])
-            return CreditTransaction.objects.create(
+            line = CreditTransaction.objects.create(
                 account=account,
                 kind=kind,
                 amount=amount,
@@ -89,6 +94,7 @@ def _move(
                 created_by=created_by,
                 idempotency_key=key,
             )
+            return line, True
     raise PaymentRequired(
         f"This needs {-amount} credits; the balance is {account.balance}.",
         code="insufficient_credits",
@@ -172,31 +178,39 @@ def credits_admin_grant(*, staff_user, user, amount: int, reason: str, key: str 
     )
 
 
-def credits_monthly_allowance(*, account: CreditAccount, period: str) -> CreditTransaction | None:
-    """Grant the account's plan allowance for `period` ("YYYY-MM"), at most once per period.
-    The allowance tops up the balance (unused credits carry over)."""
+def _monthly_allowance(
+    *, account: CreditAccount, period: str
+) -> tuple[CreditTransaction | None, bool]:
     allowance = settings.CREDIT_PLANS.get(account.plan, {}).get("monthly_allowance", 0)
     if allowance <= 0:
-        return None
-    return credits_grant(
+        return None, False
+    return _apply(
         user=account.user,
-        amount=allowance,
         kind=CreditTransaction.Kind.MONTHLY_ALLOWANCE,
+        amount=allowance,
         reason=f"{Plan(account.plan).label} allowance for {period}",
         key=f"monthly:{account.pk}:{period}",
     )
 
 
+def credits_monthly_allowance(*, account: CreditAccount, period: str) -> CreditTransaction | None:
+    """Grant the account's plan allowance for `period` ("YYYY-MM"), at most once per period
+    (a repeat returns the first grant). The allowance tops up the balance (unused credits
+    carry over). None for a plan without an allowance."""
+    return _monthly_allowance(account=account, period=period)[0]
+
+
 def credits_monthly_allowance_all(*, period: str) -> int:
-    """Grant every account its allowance for `period`; returns how many were granted now.
-    Safe to run any number of times (beat retries, two beats)."""
+    """Grant every account its allowance for `period`; returns how many this run granted
+    (0 for accounts that already had it). Safe to run any number of times, also two at once
+    (beat retries, two beats): each account is granted once per period."""
     granted = 0
     for account in CreditAccount.objects.select_related("user").iterator(chunk_size=500):
         key = f"monthly:{account.pk}:{period}"
         if CreditTransaction.objects.filter(idempotency_key=key).exists():
-            continue
-        if credits_monthly_allowance(account=account, period=period) is not None:
-            granted += 1
+            continue  # the common case on a re-run: skip without locking the account
+        _, written = _monthly_allowance(account=account, period=period)
+        granted += written
     return granted
 
 
