@@ -3,7 +3,8 @@
 1. Processing a video through `video_process` vs the same ffmpeg commands run by hand
    (target: within 1.05x), and the remux path (web-ready input) vs a full transcode.
 2. Streaming a 200 MB file by 8 MB ranges through the Django view vs reading it from disk.
-3. Peak RSS growth of a gunicorn web worker while it receives a 1 GB multipart upload
+3. The upload-time truncation check vs ffprobe vs a full demux on a 1080p 30 s MP4.
+4. Peak RSS growth of a gunicorn web worker while it receives a 1 GB multipart upload
    through POST /api/v1/videos (target: under 64 MB), from /proc/<pid>/status VmHWM.
 
 Needs DATABASE_URL (PostgreSQL; migrated here) like the tests. MEDIA_X264_PRESET defaults
@@ -40,8 +41,9 @@ from accounts.authentication import refresh_token_for  # noqa: E402
 from accounts.models import User  # noqa: E402
 from media_library import transcode  # noqa: E402
 from media_library.models import Video  # noqa: E402
-from media_library.probe import probe_video  # noqa: E402
+from media_library.probe import probe_video, run_ffprobe  # noqa: E402
 from media_library.services import video_process  # noqa: E402
+from media_library.truncation import truncation_problem  # noqa: E402
 
 MB = 1024 * 1024
 rows: list[tuple[str, str, str]] = []
@@ -117,6 +119,31 @@ def bench_processing(user) -> None:
     remux = timed(lambda: subprocess.run(remux_cmd, check=True))
     rows.append(("remux path vs full transcode (same web-ready 1080p file)",
                  f"{remux:.2f} s vs {full:.2f} s", f"{full / remux:.2f}x faster"))  # fmt: skip
+
+
+def bench_acceptance_probe() -> None:
+    # What the upload-time probe costs on a 1080p 30 s +faststart MP4: ffprobe (headers),
+    # the truncation check (declared atom sizes vs file size), and the alternative we did
+    # not take, a full packet demux (`-c copy -f null`, reads every byte). Best of 5.
+    src = WORK / "accept1080.mp4"
+    ffmpeg("-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30:duration=30",
+           "-f", "lavfi", "-i", "sine=duration=30", "-c:v", "libx264", "-preset", "ultrafast",
+           "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", "-movflags", "+faststart",
+           str(src))  # fmt: skip
+    fmt = probe_video(str(src)).format_name
+    demux = ["ffmpeg", "-nostdin", "-v", "error", "-xerror", "-protocol_whitelist", "file",
+             "-i", f"file:{src}", "-map", "0", "-c", "copy", "-f", "null", "-"]  # fmt: skip
+
+    def best(fn) -> float:
+        return min(timed(fn) for _ in range(5))
+
+    size = src.stat().st_size / MB
+    check = best(lambda: truncation_problem(str(src), fmt))
+    probe = best(lambda: run_ffprobe(str(src)))
+    full = best(lambda: subprocess.run(demux, check=True))
+    rows.append((f"acceptance: truncation check, 1080p 30 s MP4 ({size:.0f} MB)",
+                 f"{check * 1e6:.0f} µs (ffprobe {probe * 1e3:.0f} ms)",
+                 f"full demux check would be {full * 1e3:.0f} ms"))  # fmt: skip
 
 
 def bench_streaming(user) -> None:
@@ -237,6 +264,7 @@ def main() -> None:
     user, _ = User.objects.get_or_create(email="media-bench@example.com")
     try:
         bench_processing(user)
+        bench_acceptance_probe()
         bench_streaming(user)
         bench_upload_memory(user)
     finally:
