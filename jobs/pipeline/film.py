@@ -34,6 +34,7 @@ from jobs.pipeline.breakdown import Breakdown, Shot
 from jobs.pipeline.cache import FileCache, atomic_write_text, cache_key
 from jobs.pipeline.casting import cast_voices
 from jobs.pipeline.config import setting
+from jobs.pipeline.enrichment import enrich_breakdown
 from jobs.pipeline.errors import RenderError, ScriptError
 from jobs.pipeline.fountain import validate_script
 from jobs.pipeline.loudness import loudnorm_analyse, prepare_for_loudnorm
@@ -112,6 +113,9 @@ def analyse(
     `size` overrides the size given by `aspect` (previews, tests). Raises ScriptError.
     """
     breakdown = validate_script(script_text, format=script_format)
+    # Image prompts and shot descriptions from an OpenAI-compatible model when one is
+    # configured; otherwise (and on any remote failure) the rule-based analysis stands.
+    breakdown = enrich_breakdown(breakdown)
     aspect = aspect or setting("FILM_DEFAULT_ASPECT", "16:9")
     if size is None:
         if aspect not in SIZES:
@@ -219,6 +223,7 @@ def shot_context(breakdown: Breakdown, shot: Shot) -> ShotContext:
         location=scene.location,
         time_of_day=scene.time_of_day,
         caption=shot.description if shot.kind != "card" else shot.lines[0].text,
+        prompt=shot.image_prompt,
         characters=present,
     )
 

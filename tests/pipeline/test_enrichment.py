@@ -210,3 +210,28 @@ def test_parse_normalises_whitespace_and_rejects_boolean_indexes():
     reply["shots"][0]["index"] = False
     with pytest.raises(ValueError, match="unknown shot index"):
         parse_enrichment(json.dumps(reply), [0])
+
+
+def test_analyse_enriches_and_the_openai_images_are_drawn_from_the_prompts(
+    openai_settings, openai_server, breakdown, tmp_path
+):
+    """Given an OpenAI-compatible server, when the pipeline analyses the script and draws
+    its stills with the OpenAI images provider, then each image request carries its shot's
+    enriched prompt."""
+    from jobs.pipeline import film
+
+    openai_server.chat_content = model_reply(breakdown)
+    work = tmp_path / "work"
+
+    analysed = film.analyse(
+        work_dir=work, script_text=SCRIPT, size=(320, 180), image_provider="openai"
+    )
+    paths = film.images(work_dir=work, cache_dir=tmp_path / "cache")
+
+    assert analysed.enrichment["source"] == "openai"
+    manifest = film.load_manifest(work)
+    assert manifest["breakdown"]["enrichment"]["source"] == "openai"
+    prompts = [r.json["prompt"] for r in openai_server.requests if r.path.endswith("/generations")]
+    assert len(prompts) == len(paths) == len(breakdown.shots)
+    for shot, prompt in zip(breakdown.shots, prompts, strict=True):
+        assert f"Cinematic still {shot.index}" in prompt
