@@ -2,43 +2,50 @@
 
 from celery.schedules import crontab
 
+
+def _expires(seconds: float) -> dict:
+    """A run not started within `seconds` is dropped. django-celery-beat's DatabaseScheduler
+    reads `expire_seconds` (it drops `expires`); Celery's own schedulers read `expires`."""
+    return {"expires": seconds, "expire_seconds": seconds}
+
+
 BEAT_SCHEDULE: dict[str, dict] = {
     # Stuck stages are found within a minute or two of passing their time limit + grace.
     "jobs-sweep-stuck": {
         "task": "jobs.sweep_stuck",
         "schedule": 60.0,
-        "options": {"expires": 55},
+        "options": _expires(55),
     },
     # Plans' monthly allowances, shortly after midnight UTC on the first; idempotent per
     # account and month, so a late or repeated run grants nothing twice.
     "billing-monthly-allowance": {
         "task": "billing.monthly_allowance",
         "schedule": crontab(minute=5, hour=0, day_of_month=1),
-        "options": {"expires": 6 * 3600},
+        "options": _expires(6 * 3600),
     },
     # Weekly upload quotas start again on Sunday 00:00 UTC (counters are per week, so a
     # late run only delays dropping old rows, never lets anyone upload more).
     "media-quotas-reset-weekly": {
         "task": "media_library.quotas_reset_weekly",
         "schedule": crontab(minute=0, hour=0, day_of_week="sunday"),
-        "options": {"expires": 6 * 3600},
+        "options": _expires(6 * 3600),
     },
     # Videos left by a dead worker are re-queued; abandoned resumable uploads are freed.
     "media-maintenance": {
         "task": "media_library.maintenance",
         "schedule": crontab(minute=17),
-        "options": {"expires": 50 * 60},
+        "options": _expires(50 * 60),
     },
     # Film work dirs of finished jobs (the films are in storage; the cache keeps the parts).
     "jobs-clean-work-dirs": {
         "task": "jobs.clean_work_dirs",
         "schedule": crontab(minute=41),
-        "options": {"expires": 50 * 60},
+        "options": _expires(50 * 60),
     },
     # Rows of expired refresh tokens; a token past its expiry is refused anyway.
     "accounts-flush-expired-tokens": {
         "task": "accounts.flush_expired_tokens",
         "schedule": crontab(minute=23, hour=3),
-        "options": {"expires": 6 * 3600},
+        "options": _expires(6 * 3600),
     },
 }

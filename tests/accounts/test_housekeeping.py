@@ -28,5 +28,20 @@ def test_every_periodic_task_expires_and_is_registered():
 
     app.loader.import_default_modules()
     for name, entry in BEAT_SCHEDULE.items():
-        assert entry["options"]["expires"] > 0, name
+        assert entry["options"]["expires"] == entry["options"]["expire_seconds"] > 0, name
         assert entry["task"] in app.tasks, name
+
+
+@pytest.mark.django_db(transaction=True)  # the scheduler closes the connection it used
+def test_the_database_scheduler_keeps_every_entrys_expiry():
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import DatabaseScheduler
+
+    from celery_app import app
+
+    DatabaseScheduler(app=app, lazy=True).setup_schedule()
+
+    for name, entry in BEAT_SCHEDULE.items():
+        stored = PeriodicTask.objects.get(name=name)
+        assert stored.task == entry["task"]
+        assert stored.expire_seconds == entry["options"]["expire_seconds"] > 0, name
