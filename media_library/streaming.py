@@ -10,7 +10,7 @@ from django.core.files.storage import Storage, default_storage
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 
-from filmstudio.errors import error_body
+from filmstudio.errors import NotFound, error_body
 
 from .files import storage_local_path
 
@@ -82,7 +82,11 @@ def stored_file_response(
         )
         return response
 
-    stat = os.stat(path)
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        # The row outlived its file (deleted by hand, a lost volume): gone, not a crash.
+        raise NotFound("The file is no longer stored.", code="file_missing") from None
     size = stat.st_size
     etag = f'"{stat.st_mtime_ns:x}-{size:x}"'
     headers = {

@@ -2,8 +2,6 @@ import mimetypes
 from pathlib import PurePosixPath
 
 from django.core import signing
-from django.core.files.storage import default_storage
-from django.http import FileResponse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -11,6 +9,7 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 
 from filmstudio.errors import NotFound
+from media_library.streaming import stored_file_response
 
 from . import services
 from .downloads import signed_file_name
@@ -95,12 +94,9 @@ class SignedFileApi(generics.GenericAPIView):
             )
         except signing.BadSignature:
             raise NotFound("Not found.") from None
-        if not default_storage.exists(name):
-            raise NotFound("Not found.")
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        return FileResponse(
-            default_storage.open(name, "rb"),
-            as_attachment=True,
-            filename=filename or PurePosixPath(name).name,
-            content_type=content_type,
-        )
+        # Ranges, If-Range, X-Accel-Redirect and S3 redirects, as for library videos.
+        response = stored_file_response(request, name=name, content_type=content_type)
+        download_name = filename or PurePosixPath(name).name
+        response["Content-Disposition"] = f'attachment; filename="{download_name}"'
+        return response

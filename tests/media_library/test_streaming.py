@@ -104,3 +104,12 @@ def test_missing_rendition_and_unprocessed_video_are_clear_errors(
     assert (response.status_code, response.json()["code"]) == (409, "not_ready")
     # someone else's unfinished video does not exist for the public
     assert api_client.get(f"/api/v1/videos/{pending.id}/stream").status_code == 404
+
+
+def test_a_rendition_missing_from_storage_is_a_404_not_a_crash(api_client, ready_video):
+    default_storage.delete(ready_video.rendition_480p.name)
+
+    response = _get(api_client, ready_video)
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "file_missing"
