@@ -374,6 +374,19 @@ class TestStaffStatus:
         assert _kinds(job.pk) == ["reserve", "capture"]
         assert Project.objects.get(pk=job.project_id).status == Project.Status.COMPLETED
 
+    @pytest.mark.parametrize(
+        "body", [{}, {"status": "bogus"}, {"status": "failed", "message": "x" * 301}]
+    )
+    def test_a_malformed_status_change_is_400_and_changes_nothing(self, make_client, job, body):
+        response = make_client(StaffFactory()).patch(
+            f"/api/v1/jobs/{job.pk}/status", body, format="json"
+        )
+        assert response.status_code == 400
+        assert response.json()["code"] == "invalid"
+        assert set(response.json()["errors"]) <= {"status", "message"}
+        assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
+        assert _kinds(job.pk) == ["reserve"]
+
     def test_unknown_job_is_404_for_staff(self, make_client):
         response = make_client(StaffFactory()).patch(
             "/api/v1/jobs/999999/status", {"status": "failed"}
