@@ -41,7 +41,7 @@ def _together(*calls):
         try:
             barrier.wait()
             results[i] = call()
-        except Exception as exc:  # noqa: BLE001 (the race's loser is part of the result)
+        except Exception as exc:  # the race's loser is part of the result
             results[i] = exc
         finally:
             connection.close()
