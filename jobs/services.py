@@ -120,9 +120,23 @@ def _project_follow(job: Job, status: str) -> None:
 
 
 def _send_stage(stage: str, job_id: int, task_id: str, priority: int) -> None:
+    """Publish the stage's task. If the broker cannot be reached, the job keeps its state and
+    reservation, its task id is cleared (nothing was sent) and the sweeper sends it again:
+    the request that created the job still succeeds."""
     from .tasks import STAGE_TASKS
 
-    STAGE_TASKS[stage].apply_async(args=[job_id], task_id=task_id, priority=priority)
+    try:
+        STAGE_TASKS[stage].apply_async(args=[job_id], task_id=task_id, priority=priority)
+    except Exception as exc:  # kombu raises several families of errors for an absent broker
+        logger.error("Could not queue %s of job %s: %s", stage, job_id, exc)
+        if Job.objects.filter(pk=job_id, celery_task_id=task_id).update(celery_task_id=""):
+            JobEvent.objects.create(
+                job_id=job_id,
+                from_status="",
+                to_status="",
+                stage=stage,
+                message=f"{stage}: the broker could not be reached; the sweeper sends it again",
+            )
 
 
 def _enqueue_stage(job: Job, stage: str, *, save: bool = True) -> None:
@@ -528,9 +542,27 @@ def jobs_sweep_stuck(*, now=None) -> dict:
     """Find jobs whose stage started longer ago than its hard time limit plus
     settings.JOB_SWEEPER_GRACE (its worker died and the message was lost, or it hit the hard
     limit): re-enqueue the stage up to settings.JOB_SWEEPER_MAX_REQUEUES times, then fail
-    the job (code `stage_timeout`, refunded). Returns {"requeued": n, "failed": n}."""
+    the job (code `stage_timeout`, refunded).
+
+    Also sends again the stage of every live job whose message never reached the broker
+    (an empty task id, see _send_stage) and that has waited settings.JOB_RESEND_AFTER seconds.
+    Returns {"requeued": n, "failed": n, "resent": n}.
+    """
     now = now or timezone.now()
-    counts = {"requeued": 0, "failed": 0}
+    counts = {"requeued": 0, "failed": 0, "resent": 0}
+    unsent = Job.objects.filter(
+        status__in=state.LIVE,
+        celery_task_id="",
+        stage_started_at__isnull=True,
+        updated_at__lt=now - timedelta(seconds=settings.JOB_RESEND_AFTER),
+    ).exclude(current_stage="")
+    for job_id in list(unsent.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            job = state.lock_job(job_id)
+            if job.status in state.TERMINAL or job.celery_task_id or job.stage_started_at:
+                continue
+            _enqueue_stage(job, job.current_stage)
+            counts["resent"] += 1
     shortest = min(stage_limits(s).hard for s in STAGES) + settings.JOB_SWEEPER_GRACE
     candidates = Job.objects.filter(
         status__in=state.WORKING,

@@ -16,11 +16,6 @@ from .stages import STAGES, JobStopped
 
 logger = logging.getLogger(__name__)
 
-# Errors that trying again cannot fix (the screenplay itself is unusable). Any exception with
-# a false `retryable` attribute (provider errors say so themselves) is treated the same way.
-NOT_RETRYABLE: tuple[type[Exception], ...] = (ScriptError,)
-
-
 def error_code(exc: Exception) -> str:
     """The job's error_code for `exc`: script errors keep the API's `script_<reason>` codes."""
     code = str(getattr(exc, "code", "") or "stage_failed")
@@ -28,9 +23,8 @@ def error_code(exc: Exception) -> str:
 
 
 def is_retryable(exc: Exception) -> bool:
-    """Whether another try of the stage may succeed after `exc`."""
-    if isinstance(exc, NOT_RETRYABLE):
-        return False
+    """Whether another try of the stage may succeed after `exc`: errors say so themselves
+    with a `retryable` attribute (a ScriptError or a provider's refusal never will)."""
     return bool(getattr(exc, "retryable", True))
 
 

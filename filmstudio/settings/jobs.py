@@ -68,3 +68,6 @@ JOB_STAGE_WORK = env("JOB_STAGE_WORK", default="pipeline")
 FILM_WORK_DIR = env("FILM_WORK_DIR", default=str(VAR_DIR / "film-work"))
 # A failed job's work dir is kept this long for a retry, then the hourly clean-up removes it.
 FILM_WORK_KEEP_FAILED_DAYS = env.int("FILM_WORK_KEEP_FAILED_DAYS", default=7)
+# A stage whose message never reached the broker (it was down) is sent again by the sweeper
+# after this many seconds: long enough for the broker to come back, short for the user.
+JOB_RESEND_AFTER = env.int("JOB_RESEND_AFTER", default=30)

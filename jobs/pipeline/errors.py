@@ -10,6 +10,9 @@ class ScriptError(ValueError):
     "no_scenes", "no_lines", "too_long".
     """
 
+    # The same script fails the same way on every try: a stage fails at once, not after backoff.
+    retryable = False
+
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code

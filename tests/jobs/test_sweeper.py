@@ -27,7 +27,7 @@ def _age(job, seconds):
 
 def test_a_stage_within_its_limit_is_left_alone(stuck, settings):
     _age(stuck, settings.JOB_STAGE_TIME_LIMIT)
-    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 0}
+    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 0, "resent": 0}
 
 
 def test_a_stuck_stage_is_queued_again_then_the_job_fails_and_is_refunded(stuck, settings):
@@ -35,7 +35,7 @@ def test_a_stuck_stage_is_queued_again_then_the_job_fails_and_is_refunded(stuck,
     _age(stuck, limit + 5)
     old_task = Job.objects.get(pk=stuck.pk).celery_task_id
 
-    assert services.jobs_sweep_stuck() == {"requeued": 1, "failed": 0}
+    assert services.jobs_sweep_stuck() == {"requeued": 1, "failed": 0, "resent": 0}
     job = Job.objects.get(pk=stuck.pk)
     assert job.status == JobStatus.PROCESSING
     assert job.celery_task_id != old_task
@@ -43,12 +43,12 @@ def test_a_stuck_stage_is_queued_again_then_the_job_fails_and_is_refunded(stuck,
 
     services.job_stage_begin(job_id=stuck.pk, stage="script_analysis")
     _age(stuck, limit + 5)
-    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 1}
+    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 1, "resent": 0}
     job = Job.objects.get(pk=stuck.pk)
     assert job.status == JobStatus.FAILED
     assert job.error_code == "stage_timeout"
     assert CreditTransaction.objects.filter(job=job, kind="refund").count() == 1
-    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 0}
+    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 0, "resent": 0}
 
 
 def test_the_sweeper_and_allowance_are_on_the_beat_schedule_with_expiry():
@@ -62,11 +62,11 @@ def test_the_sweeper_and_allowance_are_on_the_beat_schedule_with_expiry():
 def test_a_requeued_stage_whose_task_never_arrives_is_found_again_and_failed(stuck, settings):
     limit = settings.JOB_STAGE_TIME_LIMIT + settings.JOB_SWEEPER_GRACE
     _age(stuck, limit + 5)
-    assert services.jobs_sweep_stuck() == {"requeued": 1, "failed": 0}
+    assert services.jobs_sweep_stuck() == {"requeued": 1, "failed": 0, "resent": 0}
 
     # The re-enqueued message is lost as well: no task ever begins the stage again.
     later = timezone.now() + timedelta(seconds=limit + 5)
-    assert services.jobs_sweep_stuck(now=later) == {"requeued": 0, "failed": 1}
+    assert services.jobs_sweep_stuck(now=later) == {"requeued": 0, "failed": 1, "resent": 0}
     assert Job.objects.get(pk=stuck.pk).status == JobStatus.FAILED
     assert CreditTransaction.objects.filter(job=stuck, kind="refund").count() == 1
 
@@ -74,7 +74,7 @@ def test_a_requeued_stage_whose_task_never_arrives_is_found_again_and_failed(stu
 def test_a_late_finish_after_the_sweeper_failed_the_job_charges_nothing(stuck, settings):
     settings.JOB_SWEEPER_MAX_REQUEUES = 0
     _age(stuck, settings.JOB_STAGE_TIME_LIMIT + settings.JOB_SWEEPER_GRACE + 5)
-    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 1}
+    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 1, "resent": 0}
 
     # The "stuck" task was only slow: it finishes after the sweeper gave up on it.
     assert services.job_stage_finish(job_id=stuck.pk, stage="script_analysis", outputs={}) is None
@@ -90,5 +90,5 @@ def test_the_sweeper_leaves_a_job_whose_stage_finished_meanwhile(stuck, settings
     services.job_stage_finish(job_id=stuck.pk, stage="script_analysis", outputs={})
 
     # Its finish cleared the stage clock; the next stage has not begun yet.
-    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 0}
+    assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 0, "resent": 0}
     assert Job.objects.get(pk=stuck.pk).current_stage == "image_generation"
