@@ -2,23 +2,21 @@
 
 import json
 import time
+from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.core import signing
-from django.core.files.storage import default_storage
 from django.db import connection
-from django.http import FileResponse, StreamingHttpResponse
-from django.urls import reverse
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
-from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.permissions import IsPlatformStaff
-from filmstudio.errors import Conflict, DomainError, NotFound
+from filmstudio.errors import Conflict, DomainError
+from projects.downloads import signed_file_lifetime, signed_file_url
 from projects.models import Asset
 from projects.selectors import project_get_for_user
 
@@ -48,7 +46,6 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
         "`idempotency_key_reused`. At most 200 characters."
     ),
 )
-DOWNLOAD_SALT = "jobs.download"
 
 
 def _idempotency_key(request) -> str | None:
@@ -184,57 +181,19 @@ def _result_asset(job: Job) -> Asset:
 
 
 class JobDownloadUrlApi(GenericAPIView):
+    """A signed, expiring link to the job's result (the film, else its last asset): presigned
+    by S3, or signed by us and served with Range support by the project file view."""
+
     serializer_class = DownloadUrlSerializer
 
     def get(self, request, pk: int):
         job = selectors.job_get_for_user(user=request.user, job_id=pk)
         asset = _result_asset(job)
-        if settings.USE_S3:
-            # The storage presigns the URL; its lifetime is the storage's querystring_expire.
-            url = default_storage.url(asset.file.name)
-            expires = settings.STORAGES["default"]["OPTIONS"].get("querystring_expire", 3600)
-        else:
-            sig = signing.TimestampSigner(salt=DOWNLOAD_SALT).sign(f"{job.pk}:{asset.pk}")
-            path = reverse("job-download", kwargs={"pk": job.pk})
-            url = request.build_absolute_uri(f"{path}?sig={sig}")
-            expires = settings.SIGNED_URL_MAX_AGE
-        return Response({"url": url, "expires_in": expires})
-
-
-class JobDownloadApi(GenericAPIView):
-    """Streams a job's result file to whoever holds a valid signed link (the signature is the
-    credential, so the link works in a plain <video> tag or a download manager)."""
-
-    serializer_class = DownloadUrlSerializer
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-
-    @extend_schema(
-        parameters=[OpenApiParameter("sig", OpenApiTypes.STR, required=True)],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
-    )
-    def get(self, request, pk: int):
-        try:
-            value = signing.TimestampSigner(salt=DOWNLOAD_SALT).unsign(
-                request.query_params.get("sig", ""), max_age=settings.SIGNED_URL_MAX_AGE
-            )
-            job_id, asset_id = (int(part) for part in value.split(":"))
-        except (signing.BadSignature, ValueError):
-            raise NotFound(
-                "This download link is invalid or has expired.", code="invalid_link"
-            ) from None
-        if job_id != pk:
-            raise NotFound("This download link is invalid or has expired.", code="invalid_link")
-        asset = Asset.objects.filter(pk=asset_id, project__jobs__pk=job_id).first()
-        if asset is None or not asset.file:
-            raise NotFound("File not found.")
-        name = asset.file.name.rsplit("/", 1)[-1]
-        return FileResponse(
-            asset.file.open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type=asset.content_type or None,
+        suffix = PurePosixPath(asset.file.name).suffix
+        url = signed_file_url(
+            name=asset.file.name, request=request, filename=f"job-{job.pk}-{asset.kind}{suffix}"
         )
+        return Response({"url": url, "expires_in": signed_file_lifetime()})
 
 
 def _sse(event) -> str:

@@ -15,7 +15,6 @@ urlpatterns = [
     ),
     path("jobs/<int:pk>/status", apis.JobStatusApi.as_view(), name="job-status"),
     path("jobs/<int:pk>/download-url", apis.JobDownloadUrlApi.as_view(), name="job-download-url"),
-    path("jobs/<int:pk>/download", apis.JobDownloadApi.as_view(), name="job-download"),
     path("jobs/<int:pk>/events", apis.JobEventsStreamApi.as_view(), name="job-events"),
     path(
         "projects/<int:pk>/regenerate",

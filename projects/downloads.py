@@ -22,6 +22,13 @@ def signed_file_url(*, name: str, request=None, filename: str | None = None) -> 
     return request.build_absolute_uri(path) if request is not None else path
 
 
+def signed_file_lifetime() -> int:
+    """How many seconds a link from signed_file_url stays valid."""
+    if settings.USE_S3:
+        return int(settings.STORAGES["default"]["OPTIONS"].get("querystring_expire", 3600))
+    return settings.SIGNED_URL_MAX_AGE
+
+
 def signed_file_name(*, token: str) -> tuple[str, str]:
     """The (storage name, download filename) a token grants, or signing.BadSignature."""
     data = signing.loads(token, salt=SALT, max_age=settings.SIGNED_URL_MAX_AGE)
