@@ -54,6 +54,16 @@ def _fractions(progress: Progress, start: float = 0.0, end: float = 1.0):
     return report
 
 
+def _analyse(job: Job, work: Path) -> None:
+    project = job.project
+    film.analyse(
+        work_dir=work,
+        script_text=project.script,
+        aspect=project.aspect_ratio,
+        fps=project.frame_rate,
+    )
+
+
 def _ensure(job: Job, upto: str, progress: Progress) -> dict:
     """Make every manifest entry up to and including `upto` exist; returns the manifest."""
     work, cache = work_dir_for(job), _cache_dir()
@@ -63,9 +73,7 @@ def _ensure(job: Job, upto: str, progress: Progress) -> dict:
     for n, step in enumerate(missing):
         report = _fractions(progress, n / len(missing), (n + 1) / len(missing))
         if step == "breakdown":
-            film.analyse(
-                work_dir=work, script_text=job.project.script, aspect=job.project.aspect_ratio
-            )
+            _analyse(job, work)
         elif step == "timeline":
             film.voices(work_dir=work, cache_dir=cache, progress=report)
         elif step == "images":
@@ -106,7 +114,7 @@ def script_analysis(job: Job, *, progress: Progress) -> dict:
     """Parse the screenplay into scenes, shots and lines, and (for every type that renders
     something timed) synthesise the narration, which fixes the timeline."""
     work = work_dir_for(job)
-    film.analyse(work_dir=work, script_text=job.project.script, aspect=job.project.aspect_ratio)
+    _analyse(job, work)
     progress(10, "script analysed")
     manifest = film.load_manifest(work)
     breakdown_file = work / "breakdown.json"

@@ -16,6 +16,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "style",
             "target_duration",
             "aspect_ratio",
+            "frame_rate",
             "status",
             "moderation_status",
             "owner",

@@ -8,7 +8,15 @@ from django.utils import timezone
 from .models import Asset, Project
 
 # The fields a project's owner may write; status and moderation belong to the platform.
-EDITABLE_FIELDS = ("title", "description", "script", "style", "target_duration", "aspect_ratio")
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "script",
+    "style",
+    "target_duration",
+    "aspect_ratio",
+    "frame_rate",
+)
 
 
 def project_create(*, owner, **fields: Any) -> Project:

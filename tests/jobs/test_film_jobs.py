@@ -51,7 +51,7 @@ def _ffprobe(path) -> dict:
 def test_full_generation_through_the_api_produces_a_film(
     auth_client, user, celery_worker_factory, tmp_path, settings
 ):
-    """Given a 9:16 project with a screenplay and a worker running the real pipeline,
+    """Given a 9:16, 25 fps project with a screenplay and a worker running the real pipeline,
     when the owner starts a full generation, then a vertical film with subtitles comes back
     from the download link, every output is an asset, and the job is charged once."""
     settings.CREDITS_SIGNUP_GRANT = 0
@@ -59,7 +59,9 @@ def test_full_generation_through_the_api_produces_a_film(
     from billing.services import credits_grant
 
     credits_grant(user=user, amount=500, reason="test funds")
-    project = ProjectFactory(owner=user, script=SCRIPT, aspect_ratio="9:16", target_duration=30)
+    project = ProjectFactory(
+        owner=user, script=SCRIPT, aspect_ratio="9:16", frame_rate=25, target_duration=30
+    )
     # Film stages take seconds, not the engine tests' tenths: give them real limits.
     celery_worker_factory(
         env={
@@ -108,6 +110,7 @@ def test_full_generation_through_the_api_produces_a_film(
     audio = next(s for s in probe["streams"] if s["codec_type"] == "audio")
     assert (video["codec_name"], video["profile"], video["pix_fmt"]) == ("h264", "High", "yuv420p")
     assert (video["width"], video["height"]) == (1080, 1920)
+    assert video["r_frame_rate"] == "25/1"
     assert (audio["codec_name"], audio["sample_rate"], audio["channels"]) == ("aac", "48000", 2)
     assert any(s["codec_type"] == "subtitle" for s in probe["streams"])
 

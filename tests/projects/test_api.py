@@ -15,6 +15,7 @@ PROJECT = {
     "style": "noir",
     "target_duration": 90,
     "aspect_ratio": "9:16",
+    "frame_rate": 30,
 }
 
 
@@ -25,6 +26,7 @@ def test_owner_creates_a_draft_project(auth_client):
     body = response.json()
     assert body["title"] == "The Lighthouse"
     assert body["aspect_ratio"] == "9:16"
+    assert body["frame_rate"] == 30
     assert body["status"] == "draft"
     assert body["moderation_status"] == "not_reviewed"
     assert body["owner"] == auth_client.user.id
@@ -57,6 +59,7 @@ def test_owner_status_and_moderation_are_read_only(auth_client, other_user):
         ("target_duration", 0, "min_value"),
         ("target_duration", 10_000, "max_value"),
         ("title", "", "blank"),
+        ("frame_rate", 29, "invalid_choice"),
     ],
 )
 def test_invalid_project_is_refused_with_the_standard_error_shape(auth_client, field, value, code):
