@@ -47,10 +47,18 @@ demo: $(STAMP)
 	DEBUG=true $(BIN)/python manage.py migrate --noinput --verbosity 0
 	DEBUG=true $(BIN)/python manage.py make_film examples/the_lighthouse.fountain --out var/demo.mp4
 
+# The benchmarks use their own database and Redis db, so they never touch the tests' ones.
+BENCH_ENV := DATABASE_URL=postgres://postgres:postgres@127.0.0.1:5432/filmstudio_bench \
+	REDIS_URL=redis://127.0.0.1:6379/13 FILMSTUDIO_VAR_DIR=$(CURDIR)/var/bench \
+	DEBUG=false SECURE_SSL_REDIRECT=false
+
 bench: $(STAMP) services
-	$(TEST_ENV) $(BIN)/python bench/jobs.py
-	$(BIN)/python bench/film.py
-	$(TEST_ENV) $(BIN)/python bench/media.py
+	PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -tAc \
+	  "SELECT 1 FROM pg_database WHERE datname = 'filmstudio_bench'" | grep -q 1 \
+	  || PGPASSWORD=postgres createdb -h 127.0.0.1 -U postgres filmstudio_bench
+	$(BENCH_ENV) $(BIN)/python bench/jobs.py
+	$(BENCH_ENV) $(BIN)/python bench/film.py
+	$(BENCH_ENV) $(BIN)/python bench/media.py
 
 clean:
 	rm -rf var/test .pytest_cache
