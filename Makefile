@@ -13,8 +13,8 @@ TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres:postgres@127.
 .PHONY: run test lint demo bench services install superuser clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt requirements/pipeline.txt
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON))."; exit 1; }
-	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	@[ -x $(BIN)/python ] || PYTHON=$(PYTHON) bash .ci/services.sh python
+	[ -x $(BIN)/python ] || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements/dev.txt -r requirements/prod.txt
 	touch $(STAMP)
@@ -22,7 +22,7 @@ $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt requi
 install: $(STAMP)
 
 services:
-	@bash .ci/services.sh
+	@bash .ci/services.sh ffmpeg postgres redis
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -36,14 +36,14 @@ test: $(STAMP) services
 
 # The platform with embedded defaults: SQLite, local files, Celery on the filesystem broker.
 run: $(STAMP)
-	@command -v ffmpeg >/dev/null || bash .ci/services.sh
+	@bash .ci/services.sh ffmpeg
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py ensure_admin
 	DEBUG=$${DEBUG:-true} PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start -f Procfile -p $${PORT:-8000} web worker gpu-worker beat
 
 demo: $(STAMP)
-	@command -v ffmpeg >/dev/null || bash .ci/services.sh
+	@bash .ci/services.sh ffmpeg
 	DEBUG=true $(BIN)/python manage.py migrate --noinput --verbosity 0
 	DEBUG=true $(BIN)/python manage.py make_film examples/the_lighthouse.fountain --out var/demo.mp4
 
