@@ -22,13 +22,15 @@ from pathlib import Path
 
 from django.conf import settings
 
+from filmstudio.errors import Forbidden
 from jobs.pipeline import film
 from jobs.pipeline.audio import write_wav
 from jobs.pipeline.music import ambient_bed
 from projects.models import Asset
-from projects.services import asset_create_from_file
+from projects.services import asset_create_from_file, project_flag_for_review
 
 from .models import Job, JobStatus, JobType
+from .moderation import moderation_message, script_moderate
 from .stages import Progress
 
 logger = logging.getLogger(__name__)
@@ -46,7 +48,8 @@ def _cache_dir() -> Path:
 
 
 def _fractions(progress: Progress, start: float = 0.0, end: float = 1.0):
-    """Adapt the pipeline's progress (fraction 0-1, message) to the stage's (percent)."""
+    """Adapt the pipeline's progress (fraction 0-1, message) to the stage's (percent), as
+    the part from `start` to `end` (fractions) of the stage."""
 
     def report(fraction: float, message: str = "") -> None:
         progress(int((start + (end - start) * fraction) * 100), message)
@@ -54,8 +57,42 @@ def _fractions(progress: Progress, start: float = 0.0, end: float = 1.0):
     return report
 
 
+def _span(progress: Progress, start: int, end: int) -> Progress:
+    """The stage's progress for one part of it: 0-100 of the part is `start`-`end` percent
+    of the stage. (A `_fractions` reporter must not be passed where percents are reported:
+    its percents would be read as fractions and jump the stage to 100 at once.)"""
+
+    def report(percent: int, message: str = "") -> None:
+        progress(start + (end - start) * percent // 100, message)
+
+    return report
+
+
+class ContentRefused(Exception):
+    """Moderation refuses the screenplay a stage was about to render."""
+
+    retryable = False  # the same script gets the same verdict until staff review it
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 def _analyse(job: Job, work: Path) -> None:
+    """Parse the project's screenplay as it is now into a fresh manifest.
+
+    The script was moderated when the job was created, but its owner may have edited it
+    since (a queued job reads it only here), and the types that start late in the pipeline
+    are not moderated at creation at all; so the text actually rendered is moderated here.
+    """
     project = job.project
+    try:
+        verdict = script_moderate(project=project)
+    except Forbidden as exc:
+        raise ContentRefused(exc.code, str(exc.detail)) from exc
+    if verdict is not None and verdict.flagged:
+        project_flag_for_review(project=project)
+        raise ContentRefused("content_flagged", moderation_message(verdict))
     film.analyse(
         work_dir=work,
         script_text=project.script,
@@ -141,7 +178,7 @@ def script_analysis(job: Job, *, progress: Progress) -> dict:
 
 def image_generation(job: Job, *, progress: Progress) -> dict:
     """One still per shot (the storyboard renderer by default; see FILM_IMAGE_PROVIDER)."""
-    manifest = _ensure(job, "breakdown", _fractions(progress, 0, 0.05))
+    manifest = _ensure(job, "breakdown", _span(progress, 0, 5))
     paths = film.images(
         work_dir=work_dir_for(job), cache_dir=_cache_dir(), progress=_fractions(progress, 0.05)
     )
@@ -162,7 +199,7 @@ def image_generation(job: Job, *, progress: Progress) -> dict:
 
 def video_generation(job: Job, *, progress: Progress) -> dict:
     """A pan-and-zoom clip per shot over its still, exactly as long as its lines."""
-    _ensure(job, "images", _fractions(progress, 0, 0.3))
+    _ensure(job, "images", _span(progress, 0, 30))
     paths = film.clips(
         work_dir=work_dir_for(job), cache_dir=_cache_dir(), progress=_fractions(progress, 0.3)
     )
@@ -224,12 +261,12 @@ def music_generation(job: Job, *, progress: Progress) -> dict:
 def video_composition(job: Job, *, progress: Progress) -> dict:
     """The one ffmpeg run: clips, soundtrack (normalised to -14 LUFS) and the subtitle track."""
     work = work_dir_for(job)
-    manifest = _ensure(job, "subtitles", _fractions(progress, 0, 0.6))
+    manifest = _ensure(job, "subtitles", _span(progress, 0, 60))
     if "output" in manifest:
         # A rerun composes again: the parameters or the clips may have changed since.
         del manifest["output"]
         film.save_manifest(work, manifest)
-    manifest = _ensure(job, "output", _fractions(progress, 0.6, 1.0))
+    manifest = _ensure(job, "output", _span(progress, 60, 100))
     output = manifest["output"]
     video = next(s for s in output["probe"]["streams"] if s.get("codec_type") == "video")
     asset = _store(
@@ -270,10 +307,12 @@ def subtitle_generation(job: Job, *, progress: Progress) -> dict:
 
 
 def thumbnail_generation(job: Job, *, progress: Progress) -> dict:
-    """A JPEG from the middle of the most representative shot of the film."""
-    _ensure(job, "output", _fractions(progress, 0, 0.9))
+    """A JPEG from the middle of the most representative shot of the film, or from the
+    `at_seconds` parameter's frame."""
+    _ensure(job, "output", _span(progress, 0, 90))
     work = work_dir_for(job)
-    path = film.thumbnail(work_dir=work, out_path=work / "thumbnail.jpg")
+    at = job.parameters.get("at_seconds")
+    path = film.thumbnail(work_dir=work, out_path=work / "thumbnail.jpg", at=at)
     asset = _store(
         job, kind=Asset.Kind.THUMBNAIL, path=path, key="thumbnail", content_type="image/jpeg"
     )

@@ -421,22 +421,26 @@ def compose(*, work_dir: Path, out_path: Path, burn_subtitles: bool = False) -> 
     return info
 
 
-def thumbnail(*, work_dir: Path, out_path: Path | None = None) -> str:
-    """JPEG of the middle of the shot with the most characters (the first such, else the
-    middle shot of the film)."""
+def thumbnail(*, work_dir: Path, out_path: Path | None = None, at: float | None = None) -> str:
+    """JPEG of the frame at `at` seconds (kept within the film) when given; else of the
+    middle of the shot with the most characters (the first such, else the middle shot)."""
     manifest = load_manifest(work_dir)
     breakdown = Breakdown.from_dict(manifest["breakdown"])
     timeline = Timeline.from_dict(manifest["timeline"])
-    shots = breakdown.shots
-    best = max(
-        range(len(shots)),
-        key=lambda i: (
-            len(shot_context(breakdown, shots[i]).characters),
-            -abs(i - len(shots) // 2),
-        ),
-    )
-    timing = timeline.shots[best]
-    at = (timing.start_frame + timing.frames / 2) / timeline.fps
+    if at is not None:
+        # The last frame starts one frame before the end; a seek past it extracts nothing.
+        at = min(max(0.0, float(at)), (timeline.total_frames - 1) / timeline.fps)
+    else:
+        shots = breakdown.shots
+        best = max(
+            range(len(shots)),
+            key=lambda i: (
+                len(shot_context(breakdown, shots[i]).characters),
+                -abs(i - len(shots) // 2),
+            ),
+        )
+        timing = timeline.shots[best]
+        at = (timing.start_frame + timing.frames / 2) / timeline.fps
     target = Path(out_path) if out_path else Path(manifest["output"]["path"]).with_suffix(".jpg")
     tmp = target.with_name(f".{target.stem}.part.jpg")
     composer.extract_frame(Path(manifest["output"]["path"]), at=at, out_path=tmp)

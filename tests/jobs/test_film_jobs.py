@@ -3,6 +3,7 @@ job is VALIDATING, and the assets a job leaves in the project."""
 
 import json
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.db.models import Sum
@@ -317,3 +318,231 @@ def test_work_dirs_of_finished_jobs_are_cleaned_and_live_ones_kept(user, setting
     for job in (done, cancelled, failed_long_ago):
         assert not work_dir_for(job).exists()
     assert not orphan.exists()
+
+
+# --- the stages one by one, in-process (espeak voices: these tests are about the stages) ---
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory):
+    """One render cache for the standalone-type tests, as the workers of one site share it."""
+    return tmp_path_factory.mktemp("film-cache")
+
+
+@pytest.fixture
+def film_settings(settings, tmp_path, shared_cache):
+    settings.FILM_WORK_DIR = str(tmp_path / "work")
+    settings.FILM_CACHE_DIR = str(shared_cache)
+    settings.FILM_VOICE_PROVIDER = "espeak"
+    return settings
+
+
+def _job(project, job_type: str, **parameters) -> Job:
+    from jobs.stages import stages_for
+
+    return Job.objects.create(
+        owner=project.owner, project=project, type=job_type, cost=0, parameters=parameters,
+        current_stage=stages_for(job_type)[0],
+    )  # fmt: skip
+
+
+def _frame(video, at: float, out):
+    """The frame of `video` at `at` seconds as a float array."""
+    import numpy as np
+    from PIL import Image
+
+    from jobs.pipeline.compose import extract_frame
+
+    extract_frame(video, at=at, out_path=out)
+    return np.asarray(Image.open(out).convert("L"), dtype=float)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_video_composition_job_alone_renders_the_film_and_burns_subtitles_when_asked(
+    user, film_settings, tmp_path
+):
+    """Given a 1:1 project and a video_composition job (no earlier stage ran) asking for
+    burned-in subtitles, when its one stage runs, then it builds every input from the
+    screenplay with per-shot progress that stays within 0-100 and never goes back, stores
+    the square film with its ffprobe info, and the subtitles are drawn into the picture."""
+    from jobs import film_stages
+    from jobs.pipeline import film
+    from jobs.pipeline.subtitles import parse_srt
+
+    project = ProjectFactory(owner=user, script=SCRIPT, aspect_ratio="1:1")
+    job = _job(project, "video_composition", burn_subtitles=True)
+    seen: list[tuple[int, str]] = []
+
+    outputs = film_stages.video_composition(job, progress=lambda p, m="": seen.append((p, m)))
+
+    percents = [p for p, _ in seen]
+    assert percents == sorted(percents) and percents[0] >= 0 and percents[-1] <= 100
+    assert any(m.startswith("clip for shot") for _, m in seen)
+    asset = Asset.objects.get(pk=outputs["assets"]["film"])
+    assert (asset.kind, asset.metadata["width"], asset.metadata["height"]) == ("film", 1080, 1080)
+    codecs = {s["codec_type"]: s["codec_name"] for s in asset.metadata["streams"]}
+    assert codecs == {"video": "h264", "audio": "aac", "subtitle": "mov_text"}
+    assert asset.metadata["duration"] == pytest.approx(outputs["duration"])
+
+    # The same film composed without burn-in (stream copy: cheap) differs only where the
+    # subtitle is drawn, at the bottom of the frame.
+    work = film_stages.work_dir_for(job)
+    manifest = film.load_manifest(work)
+    plain = tmp_path / "plain.mp4"
+    film.compose(work_dir=work, out_path=plain, burn_subtitles=False)
+    cue = parse_srt((work / "subtitles.srt").read_text())[0]
+    at = (cue.start + cue.end) / 2
+    burned_frame = _frame(Path(manifest["output"]["path"]), at, tmp_path / "burned.jpg")
+    plain_frame = _frame(plain, at, tmp_path / "plain.jpg")
+    changed = abs(burned_frame - plain_frame) > 60
+    height = changed.shape[0]
+    assert changed[: height // 2].mean() < 0.001  # the picture itself is the same
+    assert changed[height * 3 // 4 :].mean() > 0.005  # the caption's letters
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_thumbnail_job_alone_renders_the_film_it_needs_and_takes_the_asked_frame(
+    user, film_settings, tmp_path
+):
+    """Given a thumbnail_generation job whose at_seconds lies past the film's end, when its
+    one stage runs, then the thumbnail is the film's last frame (the night kitchen of the
+    first scene looks nothing like it) and the work dir is kept (not a full generation)."""
+    import numpy as np
+    from PIL import Image
+
+    from jobs import film_stages
+    from jobs.pipeline import film
+
+    project = ProjectFactory(owner=user, script=SCRIPT, aspect_ratio="1:1")
+    job = _job(project, "thumbnail_generation", at_seconds=999.0)
+
+    outputs = film_stages.thumbnail_generation(job, progress=lambda p, m="": None)
+
+    asset = Asset.objects.get(pk=outputs["assets"]["thumbnail"])
+    assert (asset.kind, asset.content_type) == ("thumbnail", "image/jpeg")
+    with asset.file.open("rb") as handle:
+        thumb = np.asarray(Image.open(handle).convert("L"), dtype=float)
+    assert thumb.shape == (1080, 1080)
+    manifest = film.load_manifest(film_stages.work_dir_for(job))
+    video = Path(manifest["output"]["path"])
+    fps = manifest["config"]["fps"]
+    frames = sum(shot["frames"] for shot in manifest["timeline"]["shots"])
+    last = _frame(video, (frames - 1) / fps, tmp_path / "last.jpg")
+    first = _frame(video, 0.5, tmp_path / "first.jpg")
+    assert abs(thumb - last).mean() < 3
+    assert abs(thumb - first).mean() > 10
+
+
+@pytest.mark.django_db
+def test_a_music_job_alone_is_a_bed_as_long_as_asked_without_a_screenplay(user, film_settings):
+    from jobs import film_stages
+    from jobs.pipeline.audio import wav_duration
+
+    project = ProjectFactory(owner=user, script="", target_duration=60)
+    job = _job(project, "music_generation", target_duration=6, mood="bright")
+
+    outputs = film_stages.music_generation(job, progress=lambda p, m="": None)
+
+    asset = Asset.objects.get(pk=outputs["assets"]["music"])
+    assert (asset.kind, asset.metadata["mood"]) == ("music", "bright")
+    assert wav_duration(Path(asset.file.path)) == pytest.approx(6.0, abs=0.01)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_a_regenerate_after_editing_one_scene_rerenders_only_its_shots(user, settings, tmp_path):
+    """Given a full generation rendered through every stage, when the owner edits a line of
+    the second scene and a second full generation runs on the same cache, then only that
+    line is synthesised again, only its shot is re-encoded, and a new film is composed."""
+    from jobs.film_stages import PIPELINE_STAGES, work_dir_for
+    from jobs.pipeline import film
+    from jobs.stages import stages_for
+
+    settings.FILM_WORK_DIR = str(tmp_path / "work")
+    settings.FILM_CACHE_DIR = str(tmp_path / "cache")  # its own, so the first run is cold
+    settings.FILM_VOICE_PROVIDER = "espeak"
+    project = ProjectFactory(owner=user, script=SCRIPT, aspect_ratio="1:1")
+
+    def generate() -> tuple[dict, dict]:
+        job = _job(Project.objects.get(pk=project.pk), "full_generation")
+        outputs = {}
+        for stage in stages_for("full_generation"):
+            if stage == "thumbnail_generation":  # it removes the work dir when done
+                manifest = film.load_manifest(work_dir_for(job))
+            outputs[stage] = PIPELINE_STAGES[stage](job, progress=lambda p, m="": None)
+        return manifest, outputs
+
+    first, first_outputs = generate()
+    Project.objects.filter(pk=project.pk).update(
+        script=SCRIPT.replace("find your way home.", "find your way home tonight.")
+    )
+    second, second_outputs = generate()
+
+    shots = [shot for scene in second["breakdown"]["scenes"] for shot in scene["shots"]]
+    (edited,) = [
+        n for n, shot in enumerate(shots) if any("tonight" in ln["text"] for ln in shot["lines"])
+    ]
+    assert first["cache"]["clips"]["misses"] == len(shots)  # the first run was cold
+    assert second["cache"]["voices"]["missed"] == [f"{edited}.0"]
+    assert second["cache"]["images"]["missed"] == []  # the picture shows the same scene
+    assert second["cache"]["clips"]["missed"] == [edited]
+    assert second["cache"]["clips"]["hits"] == len(shots) - 1
+    first_film = first_outputs["video_composition"]["assets"]["film"]
+    second_film = second_outputs["video_composition"]["assets"]["film"]
+    assert first_film != second_film
+    assert (
+        second_outputs["video_composition"]["duration"]
+        > first_outputs["video_composition"]["duration"]
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stage", ["script_analysis", "video_composition", "thumbnail_generation"])
+def test_a_script_edited_after_the_job_was_created_is_moderated_before_it_is_rendered(
+    user, film_settings, stage
+):
+    """Given a job created on a clean screenplay (or a type not moderated at creation), when
+    the owner rewrites it into a flagged one before the stage runs, then the stage refuses
+    it for good, renders and stores nothing, and the project waits for staff review."""
+    from jobs import film_stages
+    from jobs.tasks import error_code, is_retryable
+
+    project = ProjectFactory(owner=user, script=SCRIPT)
+    job = _job(project, "full_generation" if stage == "script_analysis" else stage)
+    Project.objects.filter(pk=project.pk).update(script=PROFANE)
+    job = Job.objects.get(pk=job.pk)  # as the stage task reads it
+
+    with pytest.raises(film_stages.ContentRefused) as refused:
+        film_stages.PIPELINE_STAGES[stage](job, progress=lambda p, m="": None)
+
+    assert error_code(refused.value) == "content_flagged"
+    assert not is_retryable(refused.value)
+    assert "profanity" in str(refused.value)
+    project.refresh_from_db()
+    assert project.moderation_status == Project.ModerationStatus.PENDING_REVIEW
+    assert not Asset.objects.filter(project=project).exists()
+    assert not (film_stages.work_dir_for(job) / "manifest.json").exists()
+
+
+@pytest.mark.django_db
+def test_an_asset_whose_row_cannot_be_written_leaves_no_stored_file(user, tmp_path, settings):
+    """Given a file to keep, when its Asset row is refused by the database (here a kind too
+    long for its column), then the file already stored is deleted again and no row exists."""
+    from django.db import DataError, transaction
+
+    from projects.services import asset_create_from_file
+
+    project = ProjectFactory(owner=user)
+    source = tmp_path / "film.mp4"
+    source.write_bytes(b"\0" * 4096)
+    media = Path(settings.MEDIA_ROOT)
+
+    with pytest.raises(DataError), transaction.atomic():
+        asset_create_from_file(
+            project=project, kind="k" * 40, path=source, content_type="video/mp4"
+        )
+
+    assert [p for p in media.rglob("*") if p.is_file()] == []
+    assert not Asset.objects.filter(project=project).exists()
