@@ -8,7 +8,8 @@ Measured in one run, from the same assets (the cached clips, the mixed WAV, the 
 - the same pair with burned-in subtitles (video re-encoded);
 - a MoviePy composition of the same clips and mix (its own re-encode; no loudnorm, no soft
   subtitles, so it does *less* work than ours);
-- the whole pipeline from a cold cache, as render time / film duration.
+- the whole pipeline from a cold cache, as render time / film duration, and again on the
+  warm cache.
 Targets: compose <= 1.2x floor, >= 5x faster than MoviePy, render faster than real time.
 """
 
@@ -135,6 +136,16 @@ def main() -> None:
             work_dir=work,
             cache_dir=cache,
         )
+        # The same script again on the warm cache: the re-render a retry or an unchanged
+        # regenerate costs (target: at least 5x faster than the cold render).
+        warm_seconds = timed(
+            film.render_film,
+            text,
+            aspect=args.aspect,
+            out_path=root / "film-warm.mp4",
+            work_dir=root / "work-warm",
+            cache_dir=cache,
+        )
         manifest = film.load_manifest(work)
         duration = manifest["output"]["duration"]
         (cache / "bench.ffconcat").write_text(
@@ -169,6 +180,10 @@ def main() -> None:
     print(
         f"| whole pipeline, cold cache | {render_seconds:.2f} | "
         f"{render_seconds / duration:.2f}x real time | < 1.0x |"
+    )
+    print(
+        f"| whole pipeline again, warm cache | {warm_seconds:.2f} | "
+        f"{render_seconds / warm_seconds:.1f}x faster than cold | >= 5x faster |"
     )
     stages = manifest.get("stage_seconds", {})
     print("\nStages (cold): " + ", ".join(f"{k} {v:.2f}s" for k, v in stages.items()))

@@ -1,5 +1,5 @@
 """What `parameters` each job type accepts. Unknown keys are refused, so a typo is a 400
-and not a silently ignored option."""
+and not a silently ignored option; only what the stages really use is accepted."""
 
 from django.conf import settings
 from rest_framework import serializers
@@ -10,7 +10,6 @@ from .models import JobType
 class _Base(serializers.Serializer):
     # Seconds; the project's target duration when absent. Same bounds as Project.
     target_duration = serializers.IntegerField(min_value=5, max_value=600, required=False)
-    style = serializers.CharField(max_length=100, required=False)
     # Test and benchmark controls of the placeholder stages (see jobs.stages).
     placeholder = serializers.DictField(required=False)
 
@@ -38,12 +37,11 @@ class ScriptAnalysisParameters(_Base):
 
 
 class ImageGenerationParameters(_Base):
-    # Shots per film are capped by the pipeline; this bounds what one job may ask for.
-    max_shots = serializers.IntegerField(min_value=1, max_value=200, required=False)
+    pass
 
 
 class VoiceSynthesisParameters(_Base):
-    voice = serializers.CharField(max_length=64, required=False)
+    pass
 
 
 class VideoCompositionParameters(_Base):
@@ -51,7 +49,7 @@ class VideoCompositionParameters(_Base):
 
 
 class SubtitleGenerationParameters(_Base):
-    language = serializers.CharField(min_length=2, max_length=10, required=False)
+    pass
 
 
 class ThumbnailGenerationParameters(_Base):
@@ -59,16 +57,11 @@ class ThumbnailGenerationParameters(_Base):
 
 
 class MusicGenerationParameters(_Base):
-    mood = serializers.CharField(max_length=64, required=False)
+    # The ambient bed's two harmonic colours (jobs/pipeline/music.py).
+    mood = serializers.ChoiceField(choices=["dark", "bright"], required=False)
 
 
-class FullGenerationParameters(
-    ImageGenerationParameters,
-    VoiceSynthesisParameters,
-    VideoCompositionParameters,
-    SubtitleGenerationParameters,
-    MusicGenerationParameters,
-):
+class FullGenerationParameters(VideoCompositionParameters):
     pass
 
 

@@ -86,11 +86,24 @@ def job_cost(*, job_type: str, target_duration: int) -> int:
     return int(price["base"]) + int(price["per_minute"]) * minutes
 
 
-def script_validate(*, text: str) -> None:
-    """Refuse a screenplay the pipeline cannot turn into a film: InvalidScript (400) with
-    code `script_<reason>` (empty, too_large, binary, no_scenes, no_lines, too_long)."""
+# Narration pace used to price a screenplay before it is voiced: 150 words a minute, plus the
+# pauses around every shot (settings FILM_SHOT_PAUSE_SECONDS, twice).
+WORDS_PER_SECOND = 2.5
+SHOT_PAUSES_SECONDS = 0.8
+
+
+def script_seconds_estimate(breakdown) -> int:
+    """About how long the film of `breakdown` runs, in seconds (before any voice exists)."""
+    words = sum(len(line.text.split()) for line in breakdown.lines)
+    return int(words / WORDS_PER_SECOND + SHOT_PAUSES_SECONDS * len(breakdown.shots)) + 1
+
+
+def script_validate(*, text: str):
+    """The breakdown of a screenplay the pipeline can turn into a film; otherwise
+    InvalidScript (400) with code `script_<reason>` (empty, too_large, binary, no_scenes,
+    no_lines, too_long)."""
     try:
-        validate_script(text or "")
+        return validate_script(text or "")
     except ScriptError as exc:
         raise InvalidScript(
             exc.message, code=f"script_{exc.code}", errors={"script": [exc.message]}
@@ -206,14 +219,15 @@ def job_create(
 
     cleaned = parameters_validate(job_type=job_type, parameters=parameters)
     verdict = None
+    seconds = cleaned.get("target_duration") or project.target_duration
     if job_type in SCRIPT_TYPES:
-        script_validate(text=project.script)
+        breakdown = script_validate(text=project.script)
+        # The film runs as long as its narration, whatever the target says: a long script
+        # is priced at its own length (a short target cannot make it cheaper).
+        seconds = max(seconds, script_seconds_estimate(breakdown))
         # Before the transaction: a remote moderation provider must not hold row locks.
         verdict = script_moderate(project=project)
-    cost = job_cost(
-        job_type=job_type,
-        target_duration=cleaned.get("target_duration") or project.target_duration,
-    )
+    cost = job_cost(job_type=job_type, target_duration=seconds)
     first = stages_for(job_type)[0]
     try:
         with transaction.atomic():

@@ -81,8 +81,10 @@ JOB_TYPE_STAGES: dict[str, tuple[str, ...]] = {
     JobType.FULL_GENERATION: tuple(STAGES),
 }
 
-# Types whose input is the project's screenplay: validated when the job is created.
-SCRIPT_TYPES = frozenset(t for t, stages in JOB_TYPE_STAGES.items() if "script_analysis" in stages)
+# Types whose input is the project's screenplay (validated and moderated when the job is
+# created): every type but a music bed, which video_composition and thumbnail_generation
+# rebuild their film from too.
+SCRIPT_TYPES = frozenset(JOB_TYPE_STAGES) - {JobType.MUSIC_GENERATION}
 # Types that produce the project's film: the project's status follows these jobs.
 FILM_TYPES = frozenset({JobType.FULL_GENERATION, JobType.VIDEO_COMPOSITION})
 

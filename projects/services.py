@@ -30,10 +30,16 @@ def project_create(*, owner, **fields: Any) -> Project:
 
 @transaction.atomic
 def project_update(*, project: Project, **fields: Any) -> Project:
-    """Change the owner-editable fields of `project`; anything else is ignored."""
+    """Change the owner-editable fields of `project`; anything else is ignored. A new
+    screenplay revokes a staff approval (moderation reads it again)."""
     changed = [key for key in EDITABLE_FIELDS if key in fields]
+    script_changed = "script" in changed and fields["script"] != project.script
     for key in changed:
         setattr(project, key, fields[key])
+    if script_changed and project.moderation_status == Project.ModerationStatus.APPROVED:
+        # Staff approved the text they read, not the next one: it is moderated again.
+        project.moderation_status = Project.ModerationStatus.NOT_REVIEWED
+        changed.append("moderation_status")
     project.full_clean()
     project.save(update_fields=[*changed, "updated_at"])
     return project

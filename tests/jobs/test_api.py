@@ -53,6 +53,19 @@ class TestCreate:
         assert _kinds(body["id"]) == ["reserve"]
         assert Project.objects.get(pk=project.pk).status == Project.Status.GENERATING
 
+    def test_a_long_script_is_priced_at_its_own_length_not_a_short_target(
+        self, auth_client, user, fund
+    ):
+        fund(user, 1000)
+        line = "The keeper climbs the endless stairs of the old lighthouse again tonight. "
+        script = "INT. LIGHTHOUSE - NIGHT\n\n" + "\n\n".join([line * 4] * 20) + "\n"
+        project = ProjectFactory(owner=user, script=script, target_duration=5)
+        # 20 shots of 48 words: 960 words at 150 a minute, plus the pauses: over 6 minutes.
+        response = _post_job(auth_client, project, parameters={"target_duration": 5})
+        assert response.status_code == 201, response.json()
+        assert response.json()["cost"] == job_cost(job_type="full_generation", target_duration=401)
+        assert response.json()["cost"] > job_cost(job_type="full_generation", target_duration=5)
+
     def test_the_cost_follows_the_target_duration(self, auth_client, user, project, fund):
         fund(user, 1000)
         response = _post_job(auth_client, project, parameters={"target_duration": 150})
@@ -83,7 +96,8 @@ class TestCreate:
             ({"priority": "urgent"}, "priority"),
             ({"parameters": {"colour": "red"}}, "parameters.colour"),
             ({"parameters": {"target_duration": 3}}, "parameters.target_duration"),
-            ({"type": "voice_synthesis", "parameters": {"voice": "x" * 65}}, "parameters.voice"),
+            ({"type": "voice_synthesis", "parameters": {"voice": "joe"}}, "parameters.voice"),
+            ({"type": "music_generation", "parameters": {"mood": "jazz"}}, "parameters.mood"),
             ({"parameters": []}, "parameters"),
         ],
     )

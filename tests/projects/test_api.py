@@ -294,3 +294,16 @@ def test_a_signed_link_to_a_file_no_longer_stored_is_a_404(auth_client, api_clie
     response = api_client.get(url)
 
     assert response.status_code == 404
+
+
+def test_editing_an_approved_screenplay_sends_it_back_to_moderation(auth_client):
+    project = ProjectFactory(owner=auth_client.user, moderation_status="approved")
+    url = f"/api/v1/projects/{project.id}"
+
+    auth_client.patch(url, {"title": "Same words, new title"}, format="json")
+    project.refresh_from_db()
+    assert project.moderation_status == "approved"
+
+    auth_client.patch(url, {"script": project.script + "\nNew words.\n"}, format="json")
+    project.refresh_from_db()
+    assert project.moderation_status == "not_reviewed"
