@@ -8,6 +8,7 @@ ROUTES: dict[str, Queue] = {
     "billing.monthly_allowance": Queue.DEFAULT,
     # Film work dirs live on the machines that render (media workers).
     "jobs.clean_work_dirs": Queue.MEDIA,
+    "jobs.prune_film_cache": Queue.MEDIA,
     # Media library: ffmpeg work and its housekeeping.
     "media_library.video_process": Queue.MEDIA,
     "media_library.quotas_reset_weekly": Queue.MEDIA,

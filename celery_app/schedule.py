@@ -48,4 +48,10 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=23, hour=3),
         "options": _expires(6 * 3600),
     },
+    # Render-cache entries nobody used for FILM_CACHE_MAX_AGE_DAYS.
+    "jobs-prune-film-cache": {
+        "task": "jobs.prune_film_cache",
+        "schedule": crontab(minute=53, hour=4),
+        "options": _expires(6 * 3600),
+    },
 }

@@ -25,6 +25,7 @@ from django.conf import settings
 from filmstudio.errors import Forbidden
 from jobs.pipeline import film
 from jobs.pipeline.audio import write_wav
+from jobs.pipeline.cache import FileCache
 from jobs.pipeline.music import ambient_bed
 from projects.models import Asset
 from projects.services import asset_create_from_file, project_flag_for_review
@@ -364,3 +365,9 @@ def film_work_dirs_clean(*, now=None) -> int:
             shutil.rmtree(path, ignore_errors=True)
             removed += 1
     return removed
+
+
+def film_cache_prune() -> int:
+    """Delete render-cache entries unused for settings.FILM_CACHE_MAX_AGE_DAYS days."""
+    cache = FileCache(_cache_dir())
+    return cache.prune(unused_for=settings.FILM_CACHE_MAX_AGE_DAYS * 86400)

@@ -92,3 +92,10 @@ def clean_work_dirs() -> int:
     from .film_stages import film_work_dirs_clean
 
     return film_work_dirs_clean()
+
+
+@shared_task(name="jobs.prune_film_cache", ignore_result=True)
+def prune_film_cache() -> int:
+    from .film_stages import film_cache_prune
+
+    return film_cache_prune()

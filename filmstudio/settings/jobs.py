@@ -71,3 +71,6 @@ FILM_WORK_KEEP_FAILED_DAYS = env.int("FILM_WORK_KEEP_FAILED_DAYS", default=7)
 # A stage whose message never reached the broker (it was down) is sent again by the sweeper
 # after this many seconds: long enough for the broker to come back, short for the user.
 JOB_RESEND_AFTER = env.int("JOB_RESEND_AFTER", default=30)
+# Render-cache entries (stills, voices, clips, mixes) unused this long are pruned daily; a
+# regenerate after that renders them again. A month covers the edit-and-rerender of a film.
+FILM_CACHE_MAX_AGE_DAYS = env.int("FILM_CACHE_MAX_AGE_DAYS", default=30)

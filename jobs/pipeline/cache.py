@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,8 @@ class FileCache:
         final = self.path_for(kind, key, suffix)
         if final.exists():
             self.hits[kind] += 1
+            # A hit marks the entry as used: prune() removes what nobody used for a while.
+            os.utime(final)
             return final, True
         final.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=suffix)
@@ -57,6 +60,21 @@ class FileCache:
             tmp.unlink(missing_ok=True)
         self.misses[kind] += 1
         return final, False
+
+
+    def prune(self, *, unused_for: float, now: float | None = None) -> int:
+        """Delete entries (and leftover temp files) not written or used for `unused_for`
+        seconds; returns how many files went. A later render simply makes them again."""
+        cutoff = (time.time() if now is None else now) - unused_for
+        removed = 0
+        for path in self.root.glob("*/*/*"):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:  # another pruner or a render got there first
+                continue
+        return removed
 
 
 def atomic_write_text(path: Path, text: str) -> None:

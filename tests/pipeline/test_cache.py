@@ -65,3 +65,23 @@ def test_failed_write_leaves_no_entry(tmp_path: Path) -> None:
     path, hit = cache.get_or_create("clip", {"a": 1}, ".mp4", lambda p: p.write_bytes(b"ok"))
     assert (path.read_bytes(), hit) == (b"ok", False)
     assert cache.get_or_create("clip", {"a": 1}, ".mp4", broken) == (path, True)
+
+
+def test_prune_removes_entries_nobody_used_and_a_hit_keeps_one_alive(tmp_path: Path) -> None:
+    import os
+    import time as clock
+
+    cache = FileCache(tmp_path)
+    used, _ = cache.get_or_create("voice", {"text": "used"}, ".wav", lambda p: p.write_bytes(b"u"))
+    stale, _ = cache.get_or_create(
+        "voice", {"text": "stale"}, ".wav", lambda p: p.write_bytes(b"s")
+    )
+    month_ago = clock.time() - 31 * 86400
+    for path in (used, stale):
+        os.utime(path, (month_ago, month_ago))
+
+    assert cache.get_or_create("voice", {"text": "used"}, ".wav", lambda p: None) == (used, True)
+    removed = cache.prune(unused_for=30 * 86400)
+
+    assert removed == 1
+    assert used.exists() and not stale.exists()
