@@ -16,6 +16,7 @@ from .stages import STAGES, JobStopped
 
 logger = logging.getLogger(__name__)
 
+
 def error_code(exc: Exception) -> str:
     """The job's error_code for `exc`: script errors keep the API's `script_<reason>` codes."""
     code = str(getattr(exc, "code", "") or "stage_failed")

@@ -45,14 +45,13 @@ class Project(models.Model):
     aspect_ratio = models.CharField(
         max_length=5, choices=AspectRatio.choices, default=AspectRatio.LANDSCAPE
     )
+
     class FrameRate(models.IntegerChoices):
         FILM = 24, "24 fps (film)"
         PAL = 25, "25 fps"
         NTSC = 30, "30 fps"
 
-    frame_rate = models.PositiveSmallIntegerField(
-        choices=FrameRate.choices, default=FrameRate.FILM
-    )
+    frame_rate = models.PositiveSmallIntegerField(choices=FrameRate.choices, default=FrameRate.FILM)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     moderation_status = models.CharField(
         max_length=16, choices=ModerationStatus.choices, default=ModerationStatus.NOT_REVIEWED

@@ -61,7 +61,6 @@ class FileCache:
         self.misses[kind] += 1
         return final, False
 
-
     def prune(self, *, unused_for: float, now: float | None = None) -> int:
         """Delete entries (and leftover temp files) not written or used for `unused_for`
         seconds; returns how many files went. A later render simply makes them again."""
