@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from .base import FRONTEND_URL
 from .env import env
 
 SIMPLE_JWT = {
@@ -32,10 +33,10 @@ HEADLESS_TOKEN_STRATEGY = "accounts.social.JWTTokenStrategy"
 # The provider's verified email is trusted to match an existing account of the same address.
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# The same front end as invitation and password-reset links (FRONTEND_URL, else SITE_URL).
 HEADLESS_FRONTEND_URLS = {
-    "account_signup": env("FRONTEND_URL", default="http://localhost:8000") + "/signup",
-    "socialaccount_login_error": env("FRONTEND_URL", default="http://localhost:8000")
-    + "/login/error",
+    "account_signup": FRONTEND_URL.rstrip("/") + "/signup",
+    "socialaccount_login_error": FRONTEND_URL.rstrip("/") + "/login/error",
 }
 SOCIALACCOUNT_PROVIDERS = {}
 for _provider in ("google", "github"):
