@@ -10,8 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import IsPlatformAdmin
 from filmstudio.errors import Conflict, DomainError, Forbidden, NotFound
 from filmstudio.pagination import PageNumberPagination
+from projects.selectors import project_get_for_user
 
 from . import quota, resumable, selectors, serializers, services
 from .errors import QuotaExceeded, UnsupportedMedia
@@ -25,12 +27,6 @@ from .streaming import stored_file_response
 # up atomically, so the quota itself is exact. The allowance only bounds how much body an
 # upload that will be refused may send first. 64 KiB covers framing and a long description.
 MULTIPART_SLACK = 64 * 1024
-
-
-class IsPlatformAdmin(permissions.BasePermission):
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_platform_admin)
 
 
 class ReadPublicWriteAuthenticated(permissions.BasePermission):
@@ -254,11 +250,7 @@ class ProjectPublishApi(QuotaHeadersMixin, APIView):
         request=serializers.PublishSerializer, responses={201: serializers.VideoSerializer}
     )
     def post(self, request: Request, pk: int) -> Response:
-        from projects.models import Project
-
-        project = Project.objects.alive().filter(id=pk, owner=request.user).first()
-        if project is None:
-            raise NotFound("Project not found.")
+        project = project_get_for_user(user=request.user, project_id=pk)
         form = serializers.PublishSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         video = services.video_publish_film(
