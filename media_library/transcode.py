@@ -43,12 +43,9 @@ def _scale(probe: ProbeResult, lines: int) -> str:
     return f"scale={lines}:-2"
 
 
-def build_command(
-    *, source: str, probe: ProbeResult, outputs: dict[str, str], plans: list[RenditionPlan]
-) -> list[str]:
-    """One ffmpeg run writing every rendition: a `split` feeds one scaler per encoded
-    rendition, so the source is decoded once."""
-    command = [
+def _ffmpeg_head() -> list[str]:
+    """What every ffmpeg run of the library starts with (before its inputs)."""
+    return [
         settings.FFMPEG_BINARY,
         "-nostdin",
         "-hide_banner",
@@ -58,9 +55,15 @@ def build_command(
         # Only local files: a crafted playlist/concat file cannot make ffmpeg fetch URLs.
         "-protocol_whitelist",
         "file,pipe",
-        "-i",
-        f"file:{source}",
     ]
+
+
+def build_command(
+    *, source: str, probe: ProbeResult, outputs: dict[str, str], plans: list[RenditionPlan]
+) -> list[str]:
+    """One ffmpeg run writing every rendition: a `split` feeds one scaler per encoded
+    rendition, so the source is decoded once."""
+    command = [*_ffmpeg_head(), "-i", f"file:{source}"]
     threads = ["-threads", str(settings.MEDIA_FFMPEG_THREADS)]
     encoded = [p for p in plans if not p.copy]
     if encoded:
@@ -118,14 +121,7 @@ def build_thumbnail_command(*, source: str, probe: ProbeResult, output: str) -> 
     # 360 lines high (never upscaled), best JPEG quality ffmpeg offers (-q:v 2).
     lines = min(360, probe.height)
     return [
-        settings.FFMPEG_BINARY,
-        "-nostdin",
-        "-hide_banner",
-        "-v",
-        "error",
-        "-y",
-        "-protocol_whitelist",
-        "file,pipe",
+        *_ffmpeg_head(),
         "-ss",
         f"{thumbnail_at(probe.duration):.3f}",
         "-i",
