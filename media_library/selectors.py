@@ -30,9 +30,6 @@ def video_get_visible(*, user, video_id: int) -> Video:
     return video
 
 
-SORT_FIELDS = {"created_at", "view_count"}
-
-
 def video_list(
     *,
     user,
