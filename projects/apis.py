@@ -6,9 +6,8 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
-from rest_framework.response import Response
 
-from filmstudio.errors import NotFound
+from filmstudio.errors import DomainError, NotFound
 from media_library.streaming import stored_file_response
 
 from . import services
@@ -77,6 +76,12 @@ class ProjectAssetListApi(generics.ListAPIView):
         return project_assets(project=project)
 
 
+class LinkExpired(DomainError):
+    status_code = status.HTTP_410_GONE
+    code = "link_expired"
+    default_detail = "This download link has expired."
+
+
 class SignedFileApi(generics.GenericAPIView):
     """Serves a stored file to whoever holds an unexpired signed link (no login needed)."""
 
@@ -88,10 +93,7 @@ class SignedFileApi(generics.GenericAPIView):
         try:
             name, filename = signed_file_name(token=token)
         except signing.SignatureExpired:
-            return Response(
-                {"detail": "This download link has expired.", "code": "link_expired"},
-                status=status.HTTP_410_GONE,
-            )
+            raise LinkExpired() from None
         except signing.BadSignature:
             raise NotFound("Not found.") from None
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
