@@ -53,24 +53,26 @@ def test_owner_status_and_moderation_are_read_only(auth_client, other_user):
 
 
 @pytest.mark.parametrize(
-    "field,value,code",
+    "field,value,message",
     [
-        ("aspect_ratio", "4:3", "invalid_choice"),
-        ("target_duration", 0, "min_value"),
-        ("target_duration", 10_000, "max_value"),
-        ("title", "", "blank"),
-        ("frame_rate", 29, "invalid_choice"),
+        ("aspect_ratio", "4:3", '"4:3" is not a valid choice.'),
+        ("target_duration", 0, "Ensure this value is greater than or equal to 5."),
+        ("target_duration", 10_000, "Ensure this value is less than or equal to 600."),
+        ("title", "", "This field may not be blank."),
+        ("frame_rate", 29, '"29" is not a valid choice.'),
     ],
 )
-def test_invalid_project_is_refused_with_the_standard_error_shape(auth_client, field, value, code):
+def test_invalid_project_is_refused_with_the_standard_error_shape(
+    auth_client, field, value, message
+):
     response = auth_client.post("/api/v1/projects", {**PROJECT, field: value}, format="json")
 
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
     assert body["detail"] == "Invalid input."
-    assert field in body["errors"]
-    assert isinstance(body["errors"][field], list)
+    # Only the bad field is named, with the reason a client can show.
+    assert body["errors"] == {field: [message]}
     assert not Project.objects.exists()
 
 
