@@ -50,48 +50,13 @@ def wav_duration(path: Path) -> float:
         return handle.getnframes() / handle.getframerate()
 
 
-def ffmpeg_filter_mono(
-    samples: np.ndarray, *, in_rate: int, filters: str, out_rate: int = SAMPLE_RATE
-) -> np.ndarray:
-    """Run mono float samples through an ffmpeg audio filter chain via pipes."""
+def _ffmpeg_to_mono(input_args: list[str], data: bytes, *, out_rate: int, what: str) -> np.ndarray:
+    """Pipe `data` into ffmpeg (read per `input_args`) and get mono float samples back."""
     cmd = [
         "ffmpeg",
         "-v",
         "error",
-        "-f",
-        "f32le",
-        "-ar",
-        str(in_rate),
-        "-ac",
-        "1",
-        "-i",
-        "pipe:0",
-        "-af",
-        filters,
-        "-f",
-        "f32le",
-        "-ar",
-        str(out_rate),
-        "-ac",
-        "1",
-        "pipe:1",
-    ]
-    result = subprocess.run(
-        cmd, input=np.asarray(samples, dtype="<f4").tobytes(), capture_output=True, check=False
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"ffmpeg filter failed: {result.stderr.decode(errors='replace')}")
-    return np.frombuffer(result.stdout, dtype="<f4").copy()
-
-
-def decode_to_mono(data: bytes, *, out_rate: int = SAMPLE_RATE) -> np.ndarray:
-    """Decode any audio file's bytes (wav, mp3 ...) to mono float samples at `out_rate`."""
-    cmd = [
-        "ffmpeg",
-        "-v",
-        "error",
-        "-i",
-        "pipe:0",
+        *input_args,
         "-f",
         "f32le",
         "-ar",
@@ -102,8 +67,22 @@ def decode_to_mono(data: bytes, *, out_rate: int = SAMPLE_RATE) -> np.ndarray:
     ]
     result = subprocess.run(cmd, input=data, capture_output=True, check=False)
     if result.returncode != 0:
-        raise RuntimeError(f"ffmpeg decode failed: {result.stderr.decode(errors='replace')}")
+        raise RuntimeError(f"ffmpeg {what} failed: {result.stderr.decode(errors='replace')}")
     return np.frombuffer(result.stdout, dtype="<f4").copy()
+
+
+def ffmpeg_filter_mono(
+    samples: np.ndarray, *, in_rate: int, filters: str, out_rate: int = SAMPLE_RATE
+) -> np.ndarray:
+    """Run mono float samples through an ffmpeg audio filter chain via pipes."""
+    raw = ["-f", "f32le", "-ar", str(in_rate), "-ac", "1", "-i", "pipe:0", "-af", filters]
+    data = np.asarray(samples, dtype="<f4").tobytes()
+    return _ffmpeg_to_mono(raw, data, out_rate=out_rate, what="filter")
+
+
+def decode_to_mono(data: bytes, *, out_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Decode any audio file's bytes (wav, mp3 ...) to mono float samples at `out_rate`."""
+    return _ffmpeg_to_mono(["-i", "pipe:0"], data, out_rate=out_rate, what="decode")
 
 
 def trim_silence(
