@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import IsPlatformStaff
 from filmstudio.errors import NotFound
+from filmstudio.idempotency import idempotency_key
 
 from . import selectors, services
 from .serializers import (
@@ -57,7 +58,14 @@ class AdminGrantCreditsApi(GenericAPIView):
     @extend_schema(
         request=GrantCreditsSerializer,
         responses={201: GrantResultSerializer},
-        parameters=[OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="A replay with the same key grants once. At most 150 characters.",
+            )
+        ],
     )
     def post(self, request, pk: int):
         data = GrantCreditsSerializer(data=request.data)
@@ -65,7 +73,8 @@ class AdminGrantCreditsApi(GenericAPIView):
         user = get_user_model().objects.filter(pk=pk).first()
         if user is None:
             raise NotFound("User not found.")
-        key = (request.headers.get("Idempotency-Key") or "").strip()[:150]
+        # The ledger key is "admin:<staff id>:<key>", at most 200 characters.
+        key = idempotency_key(request, max_length=150)
         tx = services.credits_admin_grant(
             staff_user=request.user,
             user=user,

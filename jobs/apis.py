@@ -15,7 +15,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from accounts.permissions import IsPlatformStaff
-from filmstudio.errors import Conflict, DomainError
+from filmstudio.errors import Conflict
+from filmstudio.idempotency import idempotency_key
 from projects.downloads import signed_file_lifetime, signed_file_url
 from projects.models import Asset
 from projects.selectors import project_get_for_user
@@ -49,14 +50,7 @@ IDEMPOTENCY_HEADER = OpenApiParameter(
 
 
 def _idempotency_key(request) -> str | None:
-    key = (request.headers.get("Idempotency-Key") or "").strip()
-    if len(key) > 200:  # Job.idempotency_key's length
-        raise DomainError(
-            "The Idempotency-Key header is longer than 200 characters.",
-            code="invalid_idempotency_key",
-            errors={"Idempotency-Key": ["At most 200 characters."]},
-        )
-    return key or None
+    return idempotency_key(request, max_length=200)  # Job.idempotency_key's length
 
 
 def _detail(job_id: int, user) -> dict:

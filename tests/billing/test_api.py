@@ -87,6 +87,21 @@ class TestGrant:
             client.post(url, {"amount": 100, "reason": "x"}, HTTP_IDEMPOTENCY_KEY="k1")
         assert CreditAccount.objects.get(user=user).balance == 100
 
+    def test_an_overlong_idempotency_key_is_400_not_cut_short(self, make_client, user):
+        # Keys that differ only past the limit must not be taken for replays of each other.
+        client = make_client(StaffFactory())
+        url = f"/api/v1/admin/users/{user.pk}/grant-credits"
+        for last in "ab":
+            response = client.post(
+                url, {"amount": 100, "reason": "x"}, HTTP_IDEMPOTENCY_KEY="k" * 150 + last
+            )
+            assert response.status_code == 400
+            assert response.json()["code"] == "invalid_idempotency_key"
+        assert not CreditTransaction.objects.filter(account__user=user).exists()
+        at_limit = client.post(url, {"amount": 100, "reason": "x"}, HTTP_IDEMPOTENCY_KEY="k" * 150)
+        assert at_limit.status_code == 201
+        assert CreditAccount.objects.get(user=user).balance == 100
+
     @pytest.mark.parametrize(
         ("body", "field"),
         [
