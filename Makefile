@@ -30,6 +30,7 @@ lint: $(STAMP)
 
 test: $(STAMP) services
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check --quiet .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(TEST_ENV) $(BIN)/pytest --create-db -p no:cacheprovider $(PYTEST_ARGS)
