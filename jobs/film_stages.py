@@ -99,6 +99,8 @@ def _analyse(job: Job, work: Path) -> None:
         script_text=project.script,
         aspect=project.aspect_ratio,
         fps=project.frame_rate,
+        # Frozen in the manifest: the clips stage draws burned-in subtitles into the clips.
+        burn_subtitles=bool(job.parameters.get("burn_subtitles")),
     )
 
 

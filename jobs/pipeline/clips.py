@@ -4,6 +4,10 @@ Clips are encoded with the delivery settings (H.264 High, yuv420p, closed GOP of
 scene-cut keyframes) and an exact frame count, so the compose run can join them by stream
 copy: the compose cost does not grow with resolution, and an edited scene costs only its own
 clips. Every clip starts on an IDR frame, which also makes each cut a seek point.
+
+Burned-in subtitles are drawn here too, in the same encode: a shot's lines are burned into
+its own clip (cues timed from the shot's start), so a burned film is also joined by stream
+copy instead of re-encoding every frame at compose time.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from jobs.pipeline.errors import RenderError
 MOTIONS = ("zoom_in", "zoom_out", "pan_right", "pan_left")
 ZOOM = 1.08  # most the frame is ever magnified; the storyboard keeps a 9% safe margin
 ENCODER_VERSION = "x264-closedgop-1"  # part of clip cache keys
+# Burned-in subtitles: libass with fontconfig's DejaVu Sans (installed with ffmpeg, offline),
+# small, outlined, near the bottom. Part of burned clips' cache keys.
+SUBTITLE_STYLE = "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=0,MarginV=28"
 
 
 def motion_for(seed_text: str) -> str:
@@ -26,7 +33,7 @@ def motion_for(seed_text: str) -> str:
 
 
 def x264_output_args(*, fps: int, preset: str, crf: int) -> dict[str, object]:
-    """Encoder options shared by clips and burned-in composes (delivery format)."""
+    """Encoder options of every clip (the delivery format)."""
     gop = 2 * fps
     return {
         "vcodec": "libx264",
@@ -70,8 +77,10 @@ def render_clip(
     preset: str = "veryfast",
     crf: int = 21,
     threads: int = 0,
+    subtitles: Path | None = None,
 ) -> None:
-    """Encode `frames` frames of `motion` over `image` into an MP4 at `out_path`.
+    """Encode `frames` frames of `motion` over `image` into an MP4 at `out_path`, with the
+    cues of the SRT `subtitles` (timed from the clip's start) burned in when given.
 
     Raises RenderError with ffmpeg's message on failure.
     """
@@ -80,6 +89,8 @@ def render_clip(
         .filter("zoompan", **_zoompan_args(motion, frames, size, fps))
         .filter("format", "yuv420p")
     )
+    if subtitles is not None:
+        stream = stream.filter("subtitles", str(subtitles), force_style=SUBTITLE_STYLE)
     out = ffmpeg.output(
         stream,
         str(out_path),

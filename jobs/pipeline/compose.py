@@ -1,11 +1,13 @@
 """The final film: ONE ffmpeg run (built with ffmpeg-python) joining clips, mastered audio and
 subtitles into an MP4 for delivery.
 
-Video: H.264 High, yuv420p, closed 2 s GOP. Without burned-in subtitles the clips (already
-encoded in that format) are joined by stream copy; with burn-in the joined video is filtered
-through libass and re-encoded with the same settings. Audio: linear two-pass loudnorm with the
+Video: H.264 High, yuv420p, closed 2 s GOP. The clips are already encoded in that format
+(with their lines drawn in when subtitles are burned in, see `clips`), so they are always
+joined by stream copy: no frame is re-encoded here. Audio: linear two-pass loudnorm with the
 values measured on the mix, resampled to 48 kHz, AAC-LC stereo. Subtitles: a soft mov_text
-track. `+faststart` puts the index first so players start before the download finishes.
+track, kept also when they are burned in (players that show it draw it twice only if the
+viewer turns it on; it stays searchable and accessible). `+faststart` puts the index first so
+players start before the download finishes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from typing import Any
 
 import ffmpeg
 
-from jobs.pipeline.clips import x264_output_args
 from jobs.pipeline.errors import RenderError
 from jobs.pipeline.loudness import loudnorm_filter_args
 
@@ -45,27 +46,17 @@ def build_compose(
     measured: dict[str, float],
     target_i: float,
     target_tp: float,
-    fps: int,
-    burn_subtitles: bool = False,
-    preset: str = "veryfast",
-    crf: int = 21,
 ) -> Any:
-    """Return the ffmpeg-python graph for the compose run (not yet run)."""
+    """Return the ffmpeg-python graph for the compose run (not yet run): video by stream
+    copy, so the clips must already be in the delivery format."""
     video_in = ffmpeg.input(str(concat_list), format="concat", safe=0)
     audio_in = ffmpeg.input(str(mix))
     subs_in = ffmpeg.input(str(srt))
     audio = audio_in.audio.filter(
         "loudnorm", **loudnorm_filter_args(measured, target_i=target_i, target_tp=target_tp)
     ).filter("aresample", 48000)
-    if burn_subtitles:
-        style = "FontName=DejaVu Sans,FontSize=20,Outline=2,Shadow=0,MarginV=28"
-        video = video_in.video.filter("subtitles", str(srt), force_style=style)
-        video_args = x264_output_args(fps=fps, preset=preset, crf=crf)
-    else:
-        video = video_in.video
-        video_args = {"vcodec": "copy"}
     return ffmpeg.output(
-        video,
+        video_in.video,
         audio,
         subs_in["s"],
         str(out_path),
@@ -79,7 +70,7 @@ def build_compose(
         scodec="mov_text",
         movflags="+faststart",
         **{"metadata:s:s:0": "language=eng"},
-        **video_args,
+        vcodec="copy",
     ).global_args("-hide_banner", "-nostdin", "-loglevel", "error")
 
 

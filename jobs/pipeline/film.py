@@ -4,16 +4,19 @@ Each stage reads the manifest, does its work, records its outputs and returns; s
 run in its own Celery task or process, and a stage that already ran can simply be run again
 (per-shot work comes from the cache). Stage order, and why:
 
-1. `analyse`      script -> breakdown + the frozen render config (size, fps, providers).
+1. `analyse`      script -> breakdown + the frozen render config (size, fps, providers,
+                  whether subtitles are burned into the picture).
 2. `moderate`     the lines through the moderation provider (result recorded, not enforced).
 3. `voices`       every line synthesised -> exact durations -> the timeline. Voice is the
                   clock, so this precedes everything that has a duration.
 4. `images`       one still per shot (independent of the timeline; may run beside 3).
-5. `clips`        pan & zoom clip per shot, exactly as many frames as the timeline says.
+5. `clips`        pan & zoom clip per shot, exactly as many frames as the timeline says;
+                  with burned-in subtitles, the shot's own lines are drawn in this encode.
 6. `mix`          voices on the timeline over the ducked music bed, peak-limited, and the
                   loudness analysis pass (audio only).
 7. `subtitles`    SRT + WebVTT from the line timings.
-8. `compose`      the one ffmpeg run producing the MP4.
+8. `compose`      the one ffmpeg run producing the MP4: clips joined by stream copy (burned
+                  in or not), the mastered audio, and the soft subtitle track.
 9. `thumbnail`    a JPEG from the middle of a representative shot.
 """
 
@@ -40,7 +43,7 @@ from jobs.pipeline.fountain import validate_script
 from jobs.pipeline.loudness import loudnorm_analyse, prepare_for_loudnorm
 from jobs.pipeline.mixing import mix_soundtrack
 from jobs.pipeline.music import ambient_bed
-from jobs.pipeline.subtitles import cues_from_timeline, to_srt, to_vtt
+from jobs.pipeline.subtitles import cues_from_timeline, shot_cues, to_srt, to_vtt
 from jobs.pipeline.timeline import Timeline, build_timeline
 from jobs.providers.images import ShotContext, get_image_provider
 from jobs.providers.moderation import ModerationResult, get_moderation_provider
@@ -107,10 +110,12 @@ def analyse(
     image_provider: str | None = None,
     voice_provider: str | None = None,
     music: bool | None = None,
+    burn_subtitles: bool = False,
 ) -> Breakdown:
     """Parse the script and start a fresh manifest in `work_dir` with the frozen config.
 
-    `size` overrides the size given by `aspect` (previews, tests). Raises ScriptError.
+    `size` overrides the size given by `aspect` (previews, tests). `burn_subtitles` is
+    frozen here because the clips stage draws the subtitles. Raises ScriptError.
     """
     breakdown = validate_script(script_text, format=script_format)
     # Image prompts and shot descriptions from an OpenAI-compatible model when one is
@@ -135,6 +140,7 @@ def analyse(
         "crf": int(setting("FILM_X264_CRF", 21)),
         "target_i": float(setting("FILM_LOUDNESS_TARGET_LUFS", -14.0)),
         "target_tp": float(setting("FILM_TRUE_PEAK_DBTP", -1.5)),
+        "burn_subtitles": bool(burn_subtitles),
     }
     Path(work_dir).mkdir(parents=True, exist_ok=True)
     save_manifest(
@@ -262,23 +268,29 @@ def images(*, work_dir: Path, cache_dir: Path, progress: Progress | None = None)
     return paths
 
 
-def clips(*, work_dir: Path, cache_dir: Path, progress: Progress | None = None) -> list[str]:
-    """Encode one clip per shot, as long as the timeline says (cached); needs voices+images."""
-    manifest = load_manifest(work_dir)
+def _shot_clips(
+    manifest: dict[str, Any],
+    *,
+    cache_dir: Path,
+    burn: bool,
+    progress: Progress | None = None,
+) -> tuple[list[str], dict[str, Any]]:
+    """One cached clip per shot, with the shot's own cues burned in when `burn`; returns the
+    paths and the cache stats. A burned clip's key holds its cues and their style, so soft
+    and burned clips are cached side by side (a shot without lines shares the soft clip)."""
     config = manifest["config"]
-    if "timeline" not in manifest or "images" not in manifest:
-        raise RenderError("clips", "run voices and images first")
     timeline = Timeline.from_dict(manifest["timeline"])
     breakdown = Breakdown.from_dict(manifest["breakdown"])
     size = (config["width"], config["height"])
+    per_shot_cues = shot_cues(timeline) if burn else [[] for _ in timeline.shots]
     cache = FileCache(cache_dir)
     paths: list[str] = []
     missed: list[int] = []
-    for n, (shot, timing, image) in enumerate(
-        zip(breakdown.shots, timeline.shots, manifest["images"], strict=True)
+    for n, (shot, timing, image, cues) in enumerate(
+        zip(breakdown.shots, timeline.shots, manifest["images"], per_shot_cues, strict=True)
     ):
         motion = clip_engine.motion_for(f"{shot.index}:{shot.description}")
-        inputs = {
+        inputs: dict[str, Any] = {
             "image": Path(image).name,
             "frames": timing.frames,
             "fps": config["fps"],
@@ -288,28 +300,60 @@ def clips(*, work_dir: Path, cache_dir: Path, progress: Progress | None = None) 
             "crf": config["crf"],
             "encoder": clip_engine.ENCODER_VERSION,
         }
+        if cues:
+            # The SRT holds milliseconds: the key uses what is actually drawn.
+            inputs["subtitles"] = {
+                "cues": [(round(c.start, 3), round(c.end, 3), c.text) for c in cues],
+                "style": clip_engine.SUBTITLE_STYLE,
+            }
 
         def make(
-            tmp: Path, image: str = image, frames: int = timing.frames, motion: str = motion
+            tmp: Path,
+            image: str = image,
+            frames: int = timing.frames,
+            motion: str = motion,
+            cues: list = cues,
         ) -> None:
-            clip_engine.render_clip(
-                image=Path(image),
-                out_path=tmp,
-                frames=frames,
-                size=size,
-                fps=config["fps"],
-                motion=motion,
-                preset=config["preset"],
-                crf=config["crf"],
-            )
+            srt = tmp.with_suffix(".srt") if cues else None
+            try:
+                if srt is not None:
+                    atomic_write_text(srt, to_srt(cues))
+                clip_engine.render_clip(
+                    image=Path(image),
+                    out_path=tmp,
+                    frames=frames,
+                    size=size,
+                    fps=config["fps"],
+                    motion=motion,
+                    preset=config["preset"],
+                    crf=config["crf"],
+                    subtitles=srt,
+                )
+            finally:
+                if srt is not None:
+                    srt.unlink(missing_ok=True)
 
         path, hit = cache.get_or_create("clip", inputs, ".mp4", make)
         if not hit:
             missed.append(shot.index)
         paths.append(str(path))
         _report(progress, (n + 1) / len(timeline.shots), f"clip for shot {shot.index + 1}")
+    return paths, _cache_stats(cache, "clip", missed)
+
+
+def clips(*, work_dir: Path, cache_dir: Path, progress: Progress | None = None) -> list[str]:
+    """Encode one clip per shot, as long as the timeline says (cached), with the shot's
+    subtitles burned in when the config says so; needs voices+images."""
+    manifest = load_manifest(work_dir)
+    if "timeline" not in manifest or "images" not in manifest:
+        raise RenderError("clips", "run voices and images first")
+    burn = bool(manifest["config"].get("burn_subtitles", False))
+    paths, stats = _shot_clips(manifest, cache_dir=cache_dir, burn=burn, progress=progress)
     manifest["clips"] = paths
-    manifest["cache"]["clips"] = _cache_stats(cache, "clip", missed)
+    manifest["clips_burned"] = burn
+    # compose may need the other kind of clip (see compose); they live in the same cache.
+    manifest["clips_cache_dir"] = str(cache_dir)
+    manifest["cache"]["clips"] = stats
     save_manifest(work_dir, manifest)
     return paths
 
@@ -378,20 +422,32 @@ def subtitles(*, work_dir: Path) -> tuple[str, str]:
     return str(srt), str(vtt)
 
 
-def compose(*, work_dir: Path, out_path: Path, burn_subtitles: bool = False) -> dict[str, Any]:
+def compose(
+    *, work_dir: Path, out_path: Path, burn_subtitles: bool | None = None
+) -> dict[str, Any]:
     """The one ffmpeg run producing the MP4 (written to a temp name, then moved into place).
 
-    Returns ffprobe's streams/format; needs clips, mix and subtitles.
+    The clips are joined by stream copy, burned in or not. `burn_subtitles` defaults to the
+    choice frozen at `analyse` (which the clips stage followed); when a caller asks for the
+    other one, the clips of that kind are made first (from the cache when they exist, else
+    encoded now, at the cost of the clips stage). Returns ffprobe's streams/format; needs
+    clips, mix and subtitles.
     """
     manifest = load_manifest(work_dir)
     config = manifest["config"]
     for needed in ("clips", "mix", "subtitles"):
         if needed not in manifest:
             raise RenderError("compose", f"stage {needed!r} has not run")
+    burn = config.get("burn_subtitles", False) if burn_subtitles is None else burn_subtitles
+    clip_paths = manifest["clips"]
+    if bool(burn) != manifest.get("clips_burned", False):
+        cache_dir = manifest.get("clips_cache_dir") or Path(clip_paths[0]).parents[2]
+        clip_paths, stats = _shot_clips(manifest, cache_dir=Path(cache_dir), burn=bool(burn))
+        manifest["cache"]["compose_clips"] = stats
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     concat = Path(work_dir) / "clips.ffconcat"
-    composer.write_concat_list([Path(p) for p in manifest["clips"]], concat)
+    composer.write_concat_list([Path(p) for p in clip_paths], concat)
     tmp = out_path.with_name(f".{out_path.stem}.part.mp4")
     graph = composer.build_compose(
         concat_list=concat,
@@ -401,10 +457,6 @@ def compose(*, work_dir: Path, out_path: Path, burn_subtitles: bool = False) -> 
         measured=manifest["mix"]["measured"],
         target_i=config["target_i"],
         target_tp=config["target_tp"],
-        fps=config["fps"],
-        burn_subtitles=burn_subtitles,
-        preset=config["preset"],
-        crf=config["crf"],
     )
     try:
         composer.run_compose(graph)
@@ -416,6 +468,7 @@ def compose(*, work_dir: Path, out_path: Path, burn_subtitles: bool = False) -> 
         "path": str(out_path),
         "probe": info,
         "duration": float(info["format"]["duration"]),
+        "burned_subtitles": bool(burn),
     }
     save_manifest(work_dir, manifest)
     return info
@@ -512,6 +565,7 @@ def render_film(
         size=size,
         fps=fps,
         music=music,
+        burn_subtitles=burn_subtitles,
     )
     if moderation:
         verdict = stage("moderate", moderate, work_dir=work_dir)

@@ -36,6 +36,21 @@ def cues_from_timeline(timeline: Timeline, *, label_speakers: bool = True) -> li
     return cues
 
 
+def shot_cues(timeline: Timeline, *, label_speakers: bool = True) -> list[list[Cue]]:
+    """The cues of each shot (in timeline order), timed from the shot's first frame.
+
+    A line belongs to one shot, so these are the film's cues split by shot: what a shot's
+    clip burns in when subtitles are drawn into the picture."""
+    per_shot = []
+    for shot in timeline.shots:
+        offset = shot.start(timeline.fps)
+        cues = cues_from_timeline(
+            Timeline(fps=timeline.fps, shots=[shot]), label_speakers=label_speakers
+        )
+        per_shot.append([Cue(c.start - offset, c.end - offset, c.text) for c in cues])
+    return per_shot
+
+
 def _stamp(seconds: float, sep: str) -> str:
     ms = max(0, round(seconds * 1000))
     hours, rest = divmod(ms, 3_600_000)
