@@ -5,9 +5,14 @@
 Measured in one run, from the same assets (the cached clips, the mixed WAV, the SRT):
 - our compose stage (one ffmpeg-python run) vs the floor: one hand-written ffmpeg command
   producing the same output (stream copy + linear loudnorm + AAC + mov_text);
-- the same pair with burned-in subtitles (video re-encoded);
+- the same pair with burned-in subtitles: the subtitles are drawn into the clips by the clips
+  stage, so both join the *burned* clips by stream copy;
+- what burning in costs the clips stage: the clips stage encoding every clip (fresh cache)
+  without and with burned-in subtitles, interleaved, medians;
 - a MoviePy composition of the same clips and mix (its own re-encode; no loudnorm, no soft
-  subtitles, so it does *less* work than ours);
+  subtitles, no text drawn, so it does *less* work than ours), against our compose, and for
+  burned-in output against the extra clips-stage cost of burning in + our compose; and the
+  same with the cues drawn in by MoviePy (TextClips), the like-for-like burned output;
 - the whole pipeline from a cold cache, as render time / film duration, and again on the
   warm cache.
 Targets: compose <= 1.2x floor, >= 5x faster than MoviePy, render faster than real time.
@@ -16,6 +21,8 @@ Targets: compose <= 1.2x floor, >= 5x faster than MoviePy, render faster than re
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -27,7 +34,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from jobs.pipeline import film  # noqa: E402
-from jobs.pipeline.clips import x264_output_args  # noqa: E402
 from jobs.pipeline.compose import AUDIO_BITRATE  # noqa: E402
 
 
@@ -37,8 +43,9 @@ def timed(fn, *args, **kwargs) -> float:
     return time.perf_counter() - start
 
 
-def hand_written_ffmpeg(manifest: dict, out: Path, *, burn: bool) -> None:
-    """The floor: the command an engineer would type for the same output."""
+def hand_written_ffmpeg(manifest: dict, concat: Path, out: Path) -> None:
+    """The floor: the command an engineer would type for the same output from the clips
+    listed in `concat` (soft or burned: either way the video is stream-copied)."""
     config, measured = manifest["config"], manifest["mix"]["measured"]
     loudnorm = (
         f"loudnorm=I={config['target_i']}:TP={config['target_tp']}:LRA=20"
@@ -57,7 +64,7 @@ def hand_written_ffmpeg(manifest: dict, out: Path, *, burn: bool) -> None:
         "-safe",
         "0",
         "-i",
-        str(Path(manifest["clips"][0]).parent.parent.parent / "bench.ffconcat"),
+        str(concat),
         "-i",
         manifest["mix"]["path"],
         "-i",
@@ -69,15 +76,9 @@ def hand_written_ffmpeg(manifest: dict, out: Path, *, burn: bool) -> None:
         "-map",
         "2:s",
     ]
-    if burn:
-        cmd += ["-vf", f"subtitles={srt}"]
-        for key, value in x264_output_args(
-            fps=config["fps"], preset=config["preset"], crf=config["crf"]
-        ).items():
-            cmd += [f"-{key}" if key != "vcodec" else "-c:v", str(value)]
-    else:
-        cmd += ["-c:v", "copy"]
     cmd += [
+        "-c:v",
+        "copy",
         "-af",
         loudnorm,
         "-c:a",
@@ -99,12 +100,41 @@ def hand_written_ffmpeg(manifest: dict, out: Path, *, burn: bool) -> None:
     subprocess.run(cmd, check=True)
 
 
-def moviepy_compose(manifest: dict, out: Path) -> None:
-    from moviepy import AudioFileClip, VideoFileClip, concatenate_videoclips
+def moviepy_compose(manifest: dict, out: Path, *, burn: bool = False) -> None:
+    """MoviePy joining the soft clips over the mix; with `burn`, each cue drawn over them as a
+    TextClip (DejaVu Sans at the size, outline and margin libass draws ours with)."""
+    from moviepy import (
+        AudioFileClip,
+        CompositeVideoClip,
+        TextClip,
+        VideoFileClip,
+        concatenate_videoclips,
+    )
+
+    from jobs.pipeline.subtitles import parse_srt
 
     config = manifest["config"]
     clips = [VideoFileClip(path, audio=False) for path in manifest["clips"]]
-    video = concatenate_videoclips(clips).with_audio(AudioFileClip(manifest["mix"]["path"]))
+    video = concatenate_videoclips(clips)
+    if burn:
+        scale = config["height"] / 288  # libass scales SRT styles from a 288-line script
+        texts = [
+            TextClip(
+                font=FONT,
+                text=cue.text,
+                font_size=round(20 * scale),
+                color="white",
+                stroke_color="black",
+                stroke_width=round(2 * scale),
+                text_align="center",
+            )
+            .with_start(cue.start)
+            .with_duration(cue.end - cue.start)
+            .with_position(("center", "bottom"))
+            for cue in parse_srt(Path(manifest["subtitles"]["srt"]).read_text(encoding="utf-8"))
+        ]
+        video = CompositeVideoClip([video, *texts])
+    video = video.with_audio(AudioFileClip(manifest["mix"]["path"]))
     video.write_videofile(
         str(out),
         fps=config["fps"],
@@ -120,8 +150,23 @@ def moviepy_compose(manifest: dict, out: Path) -> None:
         clip.close()
 
 
-# Runs of each compose measurement, interleaved with its floor.
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+# Runs of each compose measurement, interleaved with its floor (and of the clips stage).
 REPEATS = 3
+
+
+def clips_stage(root: Path, manifest: dict, *, burn: bool, run: int) -> float:
+    """Seconds of the clips stage encoding every clip into a fresh cache, with or without
+    burned-in subtitles (the stills and timeline are the measured render's)."""
+    work, cache = root / f"clips-{burn}-{run}", root / f"clips-cache-{burn}-{run}"
+    work.mkdir()
+    staged = {**manifest, "config": {**manifest["config"], "burn_subtitles": burn}}
+    (work / film.MANIFEST).write_text(json.dumps(staged), encoding="utf-8")
+    seconds = timed(film.clips, work_dir=work, cache_dir=cache)
+    assert film.load_manifest(work)["cache"]["clips"]["hits"] == 0
+    shutil.rmtree(cache)
+    return seconds
 
 
 def main() -> None:
@@ -151,33 +196,55 @@ def main() -> None:
             work_dir=root / "work-warm",
             cache_dir=cache,
         )
-        manifest = film.load_manifest(work)
-        duration = manifest["output"]["duration"]
-        (cache / "bench.ffconcat").write_text(
-            (work / "clips.ffconcat").read_text(encoding="utf-8"), encoding="utf-8"
+        # The same script with burned-in subtitles on that cache: only the (burned) clips
+        # are encoded.
+        burned_seconds = timed(
+            film.render_film,
+            text,
+            aspect=args.aspect,
+            out_path=root / "film-burned.mp4",
+            work_dir=root / "work-burned",
+            cache_dir=cache,
+            burn_subtitles=True,
         )
+        manifest = film.load_manifest(work)
+        burned_manifest = film.load_manifest(root / "work-burned")
+        duration = manifest["output"]["duration"]
         rows = []
-        for burn in (False, True):
+        for burn, work_dir in ((False, work), (True, root / "work-burned")):
+            concat = root / f"bench-{burn}.ffconcat"
+            concat.write_text(
+                (work_dir / "clips.ffconcat").read_text(encoding="utf-8"), encoding="utf-8"
+            )
+            floor_manifest = burned_manifest if burn else manifest
             # Interleaved runs, medians: single encodes on 2 shared cores vary by ~10%.
             ours_runs, floor_runs = [], []
             for _ in range(REPEATS):
                 ours_runs.append(
                     timed(
                         film.compose,
-                        work_dir=work,
+                        work_dir=work_dir,
                         out_path=root / "ours.mp4",
                         burn_subtitles=burn,
                     )
                 )
                 floor_runs.append(
-                    timed(hand_written_ffmpeg, manifest, root / "floor.mp4", burn=burn)
+                    timed(hand_written_ffmpeg, floor_manifest, concat, root / "floor.mp4")
                 )
             ours, floor = statistics.median(ours_runs), statistics.median(floor_runs)
             label = "burned-in subtitles" if burn else "soft subtitles"
             rows.append((f"compose ({label})", ours, floor))
+        clip_runs: dict[bool, list[float]] = {False: [], True: []}
+        for run in range(REPEATS):
+            for burn in (False, True):
+                clip_runs[burn].append(clips_stage(root, manifest, burn=burn, run=run))
         moviepy = timed(moviepy_compose, manifest, root / "moviepy.mp4")
-    ours_soft, floor_soft = rows[0][1], rows[0][2]
+        moviepy_burned = timed(moviepy_compose, manifest, root / "moviepy-b.mp4", burn=True)
+    ours_soft = rows[0][1]
     ours_burn = rows[1][1]
+    clips_soft = statistics.median(clip_runs[False])
+    clips_burn = statistics.median(clip_runs[True])
+    extra = clips_burn - clips_soft
     size = f"{manifest['config']['width']}x{manifest['config']['height']}"
     print(
         f"\nFilm: {args.script.name}, {size} @ {manifest['config']['fps']} fps, "
@@ -192,9 +259,21 @@ def main() -> None:
         )
         print(f"| {label}: hand-written ffmpeg (floor) | {floor:.2f} | 1.00x | |")
     print(
+        f"| clips stage, all clips, burned-in vs soft (medians of {REPEATS}) | "
+        f"{clips_burn:.2f} vs {clips_soft:.2f} | +{extra:.2f} s "
+        f"({clips_burn / clips_soft:.2f}x) | |"
+    )
+    burned_total = extra + ours_burn
+    print(
         f"| MoviePy composition of the same assets | {moviepy:.2f} | "
-        f"{moviepy / ours_soft:.1f}x ours (soft), {moviepy / ours_burn:.1f}x ours (burned) | "
-        f">= 5x slower than ours |"
+        f"{moviepy / ours_soft:.1f}x ours (soft compose), "
+        f"{moviepy / burned_total:.1f}x ours burned (extra clips cost + compose "
+        f"= {burned_total:.2f} s) | >= 5x slower than ours |"
+    )
+    print(
+        f"| MoviePy composition with the cues drawn in (TextClips) | {moviepy_burned:.2f} | "
+        f"{moviepy_burned / burned_total:.1f}x ours burned ({burned_total:.2f} s) "
+        "| >= 5x slower than ours |"
     )
     print(
         f"| whole pipeline, cold cache | {render_seconds:.2f} | "
@@ -204,9 +283,14 @@ def main() -> None:
         f"| whole pipeline again, warm cache | {warm_seconds:.2f} | "
         f"{render_seconds / warm_seconds:.1f}x faster than cold | >= 5x faster |"
     )
+    print(
+        f"| whole pipeline with burned-in subtitles after the soft one (clips re-encoded) | "
+        f"{burned_seconds:.2f} | {burned_seconds / duration:.2f}x real time | |"
+    )
     stages = manifest.get("stage_seconds", {})
     print("\nStages (cold): " + ", ".join(f"{k} {v:.2f}s" for k, v in stages.items()))
-    _ = floor_soft
+    stages = burned_manifest.get("stage_seconds", {})
+    print("Stages (burned, after soft): " + ", ".join(f"{k} {v:.2f}s" for k, v in stages.items()))
 
 
 if __name__ == "__main__":
