@@ -5,9 +5,9 @@ Video: H.264 High, yuv420p, closed 2 s GOP. The clips are already encoded in tha
 (with their lines drawn in when subtitles are burned in, see `clips`), so they are always
 joined by stream copy: no frame is re-encoded here. Audio: linear two-pass loudnorm with the
 values measured on the mix, resampled to 48 kHz, AAC-LC stereo. Subtitles: a soft mov_text
-track, kept also when they are burned in (players that show it draw it twice only if the
-viewer turns it on; it stays searchable and accessible). `+faststart` puts the index first so
-players start before the download finishes.
+track, kept also when they are burned in (players show it only when the viewer turns it on,
+and it keeps the text searchable). `+faststart` puts the index first so players start before
+the download finishes.
 """
 
 from __future__ import annotations
