@@ -99,9 +99,13 @@ class JobDetailApi(GenericAPIView):
 
     @extend_schema(responses=JobDetailSerializer, description="Cancel the job (same as /cancel).")
     def delete(self, request, pk: int):
-        job = selectors.job_get_for_user(user=request.user, job_id=pk)
-        services.job_cancel(job=job)
-        return Response(_detail(pk, request.user))
+        return _cancel(request, pk)
+
+
+def _cancel(request, pk: int) -> Response:
+    """Cancel the requesting user's job (POST /cancel and DELETE do the same)."""
+    services.job_cancel(job=selectors.job_get_for_user(user=request.user, job_id=pk))
+    return Response(_detail(pk, request.user))
 
 
 class JobCancelApi(GenericAPIView):
@@ -109,9 +113,7 @@ class JobCancelApi(GenericAPIView):
 
     @extend_schema(request=None, responses=JobDetailSerializer)
     def post(self, request, pk: int):
-        job = selectors.job_get_for_user(user=request.user, job_id=pk)
-        services.job_cancel(job=job)
-        return Response(_detail(pk, request.user))
+        return _cancel(request, pk)
 
 
 class JobRetryApi(GenericAPIView):
