@@ -72,3 +72,18 @@ def openai_settings(settings, openai_server):
     settings.FILM_OPENAI_TIMEOUT_SECONDS = 5.0
     settings.FILM_OPENAI_MAX_RETRIES = 1
     return settings
+
+
+@pytest.fixture
+def fresh_providers():
+    """Forget the providers built so far (they are cached per process), before and after."""
+    from jobs.providers.images import get_image_provider
+    from jobs.providers.moderation import get_moderation_provider
+    from jobs.providers.voice import get_voice_provider
+
+    accessors = (get_image_provider, get_voice_provider, get_moderation_provider)
+    for accessor in accessors:
+        accessor.cache_clear()
+    yield
+    for accessor in accessors:
+        accessor.cache_clear()

@@ -23,13 +23,8 @@ from jobs.providers.voice import (
 NEUTRAL = VoiceProfile(slot=0, pitch=1.0, pace=1.0)
 
 
-@pytest.fixture(autouse=True)
-def fresh_providers():
-    for accessor in (get_image_provider, get_voice_provider, get_moderation_provider):
-        accessor.cache_clear()
-    yield
-    for accessor in (get_image_provider, get_voice_provider, get_moderation_provider):
-        accessor.cache_clear()
+# Provider accessors cache per process; each test here decides its own configuration.
+pytestmark = pytest.mark.usefixtures("fresh_providers")
 
 
 def piper_cannot_load(monkeypatch) -> None:

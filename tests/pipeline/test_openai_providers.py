@@ -23,15 +23,8 @@ from jobs.providers.moderation import LocalModeration, OpenAIModeration, get_mod
 from jobs.providers.openai_client import openai_client
 from jobs.providers.voice import OpenAITTSProvider, VoiceProfile, get_voice_provider
 
-
-@pytest.fixture(autouse=True)
-def fresh_providers():
-    """Provider accessors cache per process; each test decides its own configuration."""
-    for accessor in (get_image_provider, get_voice_provider, get_moderation_provider):
-        accessor.cache_clear()
-    yield
-    for accessor in (get_image_provider, get_voice_provider, get_moderation_provider):
-        accessor.cache_clear()
+# Provider accessors cache per process; each test here decides its own configuration.
+pytestmark = pytest.mark.usefixtures("fresh_providers")
 
 
 def a_shot(**overrides) -> ShotContext:
