@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import schema  # noqa: F401  (registers the OpenAPI auth extension)
+from . import studio
 from .health import health
 
 api_v1 = [
@@ -24,6 +25,8 @@ urlpatterns = [
     # django-allauth's headless API (Google and GitHub sign-in for the SPA).
     path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),
+    # The studio (single-page app) at / and its client-side routes; nothing above is shadowed.
+    path("", include(studio.urlpatterns)),
 ]
 
 handler400 = "filmstudio.errors.json_400"

@@ -1,6 +1,6 @@
 from django.core.management.utils import get_random_secret_key
 
-from .env import VAR_DIR, env
+from .env import BASE_DIR, VAR_DIR, env
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -70,7 +70,8 @@ WSGI_APPLICATION = "filmstudio.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The studio's page shell (filmstudio/studio.py); filmstudio/ is not an app.
+        "DIRS": [BASE_DIR / "filmstudio" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -136,6 +137,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# The studio's scripts, styles and vendored libraries (filmstudio/static/studio/).
+STATICFILES_DIRS = [BASE_DIR / "filmstudio" / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)
 
 # --- Email: printed to the console unless EMAIL_URL names an SMTP server.

@@ -1,0 +1,179 @@
+// The project's latest render, live: its state, the progress of every stage and its events,
+// streamed from /jobs/{id}/events (Server-Sent Events read with fetch, so the access token
+// travels in the Authorization header, never in a URL). Cancel, retry.
+import * as api from "../api.js";
+import { html, useEffect, useState } from "../lib.js";
+import { Button, ErrorNotice, ProgressBar, date, useAction, words } from "../ui.js";
+
+export const TERMINAL = ["completed", "failed", "cancelled"];
+const LOG_SIZE = 50;
+
+const STAGE_NAMES = {
+  script_analysis: "Reading the screenplay and recording the voices",
+  image_generation: "Drawing the shots",
+  video_generation: "Animating the shots",
+  voice_synthesis: "Keeping every line's audio",
+  music_generation: "Mixing the music under the voices",
+  video_composition: "Putting the film together",
+  subtitle_generation: "Writing the captions",
+  thumbnail_generation: "Choosing a thumbnail",
+};
+
+const STATUS_TEXT = {
+  pending: "Waiting to start",
+  validating: "Checking the screenplay",
+  queued: "Waiting for a free worker",
+  processing: "Reading the screenplay",
+  generating_images: "Drawing the shots",
+  generating_video: "Animating the shots",
+  generating_audio: "Working on the sound",
+  composing: "Putting the film together",
+  completed: "Finished",
+  failed: "Failed",
+  cancelled: "Cancelled",
+};
+
+/** Stage names in order: from the API when it lists them, else in the order events named them. */
+function stagesOf(job, events) {
+  if (job.stages?.length) return job.stages;
+  const seen = [];
+  for (const event of [...job.events, ...events]) {
+    if (event.stage && !seen.includes(event.stage)) seen.push(event.stage);
+  }
+  return seen;
+}
+
+function stagePercent(job, stages, index) {
+  if (job.status === "completed") return 100;
+  const current = stages.indexOf(job.current_stage);
+  if (index < current) return 100;
+  if (index > current || current < 0) return 0;
+  const done = (job.progress * stages.length) / 100 - index;
+  return Math.max(0, Math.min(100, Math.round(done * 100)));
+}
+
+/** Which shots this render drew and animated anew (the rest came from the render cache). */
+function reRendered(job) {
+  const stages = job.result?.stages || {};
+  const images = stages.image_generation;
+  if (!images || !Array.isArray(images.rendered_shots)) return null;
+  const rendered = new Set([...images.rendered_shots, ...(stages.video_generation?.rendered_shots || [])]);
+  return { shots: [...rendered].sort((a, b) => a - b), total: images.images };
+}
+
+function ReRendered({ job }) {
+  const info = reRendered(job);
+  if (!info) return null;
+  const { shots, total } = info;
+  const numbers = shots.map((n) => n + 1).join(", ");
+  return html`<p id="rerendered">
+    ${shots.length === 0
+      ? `Nothing changed since the last render: all ${total} shots came from the cache.`
+      : shots.length === total
+        ? `All ${total} shots were rendered.`
+        : `Re-rendered shot${shots.length === 1 ? "" : "s"} ${numbers} of ${total}; the other ${total - shots.length} came from the cache.`}
+  </p>`;
+}
+
+export function JobPanel({ projectId, onChange }) {
+  const [job, setJob] = useState(null);
+  const [events, setEvents] = useState([]);
+  const [loadError, setLoadError] = useState(null);
+  const [streamError, setStreamError] = useState(null);
+  const action = useAction();
+
+  const show = (detail) => {
+    setJob(detail);
+    setEvents(detail ? detail.events.slice(-LOG_SIZE) : []);
+  };
+
+  useEffect(() => {
+    api
+      .get(`/jobs${api.query({ project: projectId, page_size: 1 })}`)
+      .then((page) => (page.results[0] ? api.get(`/jobs/${page.results[0].id}`) : null))
+      .then(show, setLoadError);
+  }, [projectId]);
+
+  const live = job !== null && !TERMINAL.includes(job.status);
+  useEffect(() => {
+    if (!live) return undefined;
+    const controller = new AbortController();
+    setStreamError(null);
+    const after = job.events.length ? job.events[job.events.length - 1].id : null;
+    api
+      .stream(`/jobs/${job.id}/events`, {
+        signal: controller.signal,
+        after,
+        onEvent: ({ type, data }) => {
+          if (type === "end") {
+            api.get(`/jobs/${job.id}`).then((detail) => {
+              show(detail);
+              onChange?.(detail);
+            }, setStreamError);
+            return;
+          }
+          setEvents((list) => [...list, data].slice(-LOG_SIZE));
+          setJob((current) => ({
+            ...current,
+            status: data.to_status,
+            current_stage: data.stage || current.current_stage,
+            progress: Math.max(current.progress, data.progress ?? 0),
+          }));
+        },
+      })
+      .catch((error) => !controller.signal.aborted && setStreamError(error));
+    return () => controller.abort();
+  }, [job?.id, live]);
+
+  if (loadError) return html`<${ErrorNotice} error=${loadError} />`;
+  if (!job) return null;
+
+  const stages = stagesOf(job, events);
+  const act = (path) =>
+    action.run(async () => {
+      const detail = await api.post(`/jobs/${job.id}/${path}`);
+      show(detail);
+      onChange?.(detail);
+    });
+  const statusText = STATUS_TEXT[job.status] || words(job.status);
+
+  return html`<section class="card job" aria-labelledby="job-heading" id="job">
+    <h2 id="job-heading">Render #${job.id}</h2>
+    <p class="job-status" role="status" id="job-status">
+      <strong>${statusText}</strong>${live ? ` · ${job.progress}%` : ""}
+      <small> · started ${date(job.created_at)} · ${job.cost} credits</small>
+    </p>
+    <${ProgressBar} id="job-progress" value=${job.progress} label="Render progress" />
+    ${stages.length > 0 &&
+    html`<ol class="stages" aria-label="Stages">
+      ${stages.map((stage, index) => {
+        const percent = stagePercent(job, stages, index);
+        const state = percent === 100 ? "done" : stage === job.current_stage && live ? "running" : "waiting";
+        return html`<li class=${`stage ${state}`}>
+          <span class="stage-name">${STAGE_NAMES[stage] || words(stage)}</span>
+          <progress max="100" value=${percent} aria-label=${`${STAGE_NAMES[stage] || words(stage)}: ${percent}%`}></progress>
+          <span class="stage-value">${state === "waiting" ? "waiting" : `${percent}%`}</span>
+        </li>`;
+      })}
+    </ol>`}
+    ${job.status === "failed" &&
+    html`<${ErrorNotice} error=${{ detail: job.error_message || "The render failed.", code: job.error_code }} />`}
+    ${job.status === "completed" && html`<${ReRendered} job=${job} />`}
+    <${ErrorNotice} error=${action.error || streamError} />
+    <div class="button-row">
+      ${live && html`<${Button} kind="secondary" busy=${action.busy} onClick=${() => act("cancel")}>Cancel render<//>`}
+      ${job.status === "failed" && html`<${Button} busy=${action.busy} onClick=${() => act("retry")}>Retry<//>`}
+    </div>
+    <details class="events">
+      <summary>Events (${events.length})</summary>
+      <ol class="log">
+        ${events.map(
+          (event) => html`<li key=${event.id}>
+            <time datetime=${event.at}>${new Date(event.at).toLocaleTimeString()}</time>
+            ${event.message || `${words(event.from_status) || "new"} → ${words(event.to_status)}`}
+          </li>`,
+        )}
+      </ol>
+    </details>
+  </section>`;
+}
