@@ -3,8 +3,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import schema  # noqa: F401  (registers the OpenAPI auth extension)
-from . import studio
 from .health import health
+from .studio import urlpatterns as studio_urls
 
 api_v1 = [
     path("", include("accounts.urls")),
@@ -26,7 +26,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),
     # The studio (single-page app) at / and its client-side routes; nothing above is shadowed.
-    path("", include(studio.urlpatterns)),
+    path("", include(studio_urls)),
 ]
 
 handler400 = "filmstudio.errors.json_400"

@@ -89,7 +89,7 @@ export function SignUp() {
   return html`<${Page} title="Create your account">
     <form class="card narrow" onSubmit=${submit} novalidate>
       ${invite.status === "invalid" && html`<${ErrorNotice} error=${invite.error} />`}
-      ${invite.status === "pending" &&
+      ${invite.status === "valid" &&
       html`<${Notice}>You were invited to FilmStudio${invite.email ? ` as ${invite.email}` : ""}.<//>`}
       <${ErrorNotice} error=${error}
         fields=${["first_name", "last_name", "email", "password", "invitation_token"]} />
