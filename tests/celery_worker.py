@@ -150,7 +150,8 @@ class Worker:
         self._log.close()
 
     def logs(self) -> str:
-        self._log.flush()
+        if not self._log.closed:  # stop() closes it; the logs are still read after a failure
+            self._log.flush()
         return self.log_path.read_text(errors="replace")
 
 

@@ -136,6 +136,17 @@ def studio(live_server, page):
     return go
 
 
+def until(page: Page, predicate: Callable[[], object], *, timeout: float = 30) -> object:
+    """Poll `predicate` while letting Playwright deliver its events (route handlers, request
+    listeners run only while the test is inside a Playwright call, never in time.sleep)."""
+    for _ in range(int(timeout * 10)):
+        value = predicate()
+        if value:
+            return value
+        page.wait_for_timeout(100)
+    raise AssertionError(f"condition not met within {timeout}s")
+
+
 def sign_in(page: Page, base: str, email: str, password: str) -> None:
     page.goto(f"{base}/signin")
     page.get_by_label("Email").fill(email)

@@ -120,7 +120,9 @@ def test_an_expired_access_token_is_refreshed_without_the_user_noticing(
     orm(ProjectFactory, owner=user, title="Still mine")
     sign_in(page, studio.url, user.email, DEFAULT_PASSWORD)
     answers = []
-    page.on("response", lambda r: answers.append((r.request.method, urlsplit(r.url).path, r.status)))  # noqa: E501
+    page.on(
+        "response", lambda r: answers.append((r.request.method, urlsplit(r.url).path, r.status))
+    )
 
     time.sleep(1.5)  # the access token in the page's memory expires
     page.get_by_role("link", name="Credits").click()
