@@ -1,4 +1,8 @@
-"""The one Celery app: configured from Django settings (namespace CELERY)."""
+"""The one Celery app: configured from Django settings (namespace CELERY).
+
+It knows queues, not apps: every task declares its own queue (`@shared_task(queue=Queue.X)`),
+and a task that declares none would go to `default`.
+"""
 
 import os
 
@@ -14,6 +18,5 @@ app = Celery("filmstudio")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = [KombuQueue(q.value, routing_key=q.value) for q in Queue]
 app.conf.task_default_queue = Queue.DEFAULT.value
-app.conf.task_routes = ("celery_app.routes.route_task",)
 app.conf.beat_schedule = BEAT_SCHEDULE
 app.autodiscover_tasks()
