@@ -106,14 +106,14 @@ def main() -> None:
     try:
         # Warm-up: connections, imports, the worker's pool processes.
         for _ in range(5):
-            noop.apply_async(args=[1], queue="default").get(timeout=10)
+            noop.apply_async(args=[1]).get(timeout=10)
             first_stage_started(client.post("/api/v1/jobs", body, format="json").json()["id"])
 
         # 1. Bare broker round trip: publish a no-op, a worker runs it, the result comes back.
         bare = []
         for _ in range(args.samples):
             t0 = time.perf_counter()
-            noop.apply_async(args=[1], queue="default").get(timeout=10)
+            noop.apply_async(args=[1]).get(timeout=10)
             bare.append(time.perf_counter() - t0)
 
         # 2. Job latency, one at a time (empty queue): from sending the POST to the worker
