@@ -23,10 +23,11 @@ def with_locked_job(job_id: int, guard: Guard, action: Callable[[Job], T]) -> T 
     Returns the action's result, or None (changing nothing) when the job is gone or the
     guard says no."""
     with transaction.atomic():
-        job = Job.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or not guard(job):
+        try:
+            job = state.lock_job(job_id)
+        except Job.DoesNotExist:
             return None
-        return action(job)
+        return action(job) if guard(job) else None
 
 
 def in_stage(stage: str) -> Guard:
