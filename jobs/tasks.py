@@ -38,7 +38,7 @@ def _make_stage_task(stage: str):
 
     @shared_task(
         name=f"jobs.stage.{stage}",
-        queue=STAGES[stage].queue,
+        queue_name=STAGES[stage].queue,
         bind=True,
         acks_late=True,
         # A worker that dies mid-stage (SIGKILL, OOM) hands the task back to the broker.
@@ -82,20 +82,20 @@ def _make_stage_task(stage: str):
 STAGE_TASKS = {stage: _make_stage_task(stage) for stage in STAGES}
 
 
-@shared_task(name="jobs.sweep_stuck", queue=Queue.DEFAULT, ignore_result=True)
+@shared_task(name="jobs.sweep_stuck", queue_name=Queue.DEFAULT, ignore_result=True)
 def sweep_stuck_jobs() -> dict:
     return services.jobs_sweep_stuck()
 
 
 # Film work dirs and the render cache live on the machines that render (media workers).
-@shared_task(name="jobs.clean_work_dirs", queue=Queue.MEDIA, ignore_result=True)
+@shared_task(name="jobs.clean_work_dirs", queue_name=Queue.MEDIA, ignore_result=True)
 def clean_work_dirs() -> int:
     from .film_stages import film_work_dirs_clean
 
     return film_work_dirs_clean()
 
 
-@shared_task(name="jobs.prune_film_cache", queue=Queue.MEDIA, ignore_result=True)
+@shared_task(name="jobs.prune_film_cache", queue_name=Queue.MEDIA, ignore_result=True)
 def prune_film_cache() -> int:
     from .film_stages import film_cache_prune
 

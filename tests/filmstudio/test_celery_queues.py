@@ -40,11 +40,11 @@ def test_every_task_declares_a_queue_the_workers_consume():
     tasks = _our_tasks()
     assert set(EXPECTED) <= set(tasks)
     for name, task in tasks.items():
-        assert getattr(task, "queue", None) in set(Queue), f"{name} declares no queue"
+        assert getattr(task, "queue_name", None) in set(Queue), f"{name} declares no queue"
     for name, stage in STAGES.items():
-        assert tasks[f"jobs.stage.{name}"].queue == stage.queue
+        assert tasks[f"jobs.stage.{name}"].queue_name == stage.queue
     for name, queue in EXPECTED.items():
-        assert tasks[name].queue == queue, name
+        assert tasks[name].queue_name == queue, name
 
 
 @pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_every_task_is_published_to_the_queue_it_declares():
             app.send_task(name, args=[0])
             after = queue_depths()
             grew = {queue for queue in after if after[queue] > before[queue]}
-            declared = getattr(task, "queue", None)
+            declared = getattr(task, "queue_name", None)
             assert grew == {declared}, f"{name} went to {grew}, declares {declared}"
     finally:
         purge_broker()

@@ -77,7 +77,7 @@ def _install_in_worker(**_) -> None:
     install()
 
 
-@shared_task(name="stage_doubles.noop", queue=Queue.DEFAULT, ignore_result=False)
+@shared_task(name="stage_doubles.noop", queue_name=Queue.DEFAULT, ignore_result=False)
 def noop(value=None):
     """Does nothing: the benchmark's bare broker round trip."""
     return value

@@ -204,7 +204,7 @@ def test_beat_resets_quotas_on_sunday_midnight_utc_with_expiry():
     schedule = entry["schedule"]
     assert (schedule.minute, schedule.hour, schedule.day_of_week) == ({0}, {0}, {0})
     assert entry["options"]["expires"] > 0
-    assert video_process_task.queue == "media"
+    assert video_process_task.queue_name == "media"
 
 
 @pytest.mark.parametrize("name", ["Drama", "Sci Fi"])
