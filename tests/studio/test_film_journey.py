@@ -18,8 +18,8 @@ RENDER_TIMEOUT_S = 240
 def _film_worker(celery_worker_factory, tmp_path):
     # Film stages take seconds, not the engine tests' tenths: give them real limits.
     return celery_worker_factory(
+        stage_doubles=False,
         env={
-            "JOB_STAGE_WORK": "pipeline",
             "JOB_STAGE_SOFT_TIME_LIMIT": "240",
             "JOB_STAGE_TIME_LIMIT": "250",
             "CELERY_VISIBILITY_TIMEOUT": "600",
