@@ -25,7 +25,7 @@ def _film_worker(celery_worker_factory, tmp_path):
             "CELERY_VISIBILITY_TIMEOUT": "600",
             "FILM_WORK_DIR": str(tmp_path / "work"),
             "FILM_CACHE_DIR": str(tmp_path / "cache"),
-        }
+        },
     )
 
 

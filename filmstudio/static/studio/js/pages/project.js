@@ -59,7 +59,8 @@ function Breakdown({ analysis }) {
   const { breakdown, error, busy } = analysis;
   return html`<section class="card breakdown" aria-labelledby="breakdown-heading" aria-busy=${busy ? "true" : "false"}>
     <h2 id="breakdown-heading">Breakdown</h2>
-    ${error && html`<p class="muted">Fix the screenplay to see its breakdown.</p>`}
+    ${error && error.errors?.script && html`<p class="muted">Fix the screenplay to see its breakdown.</p>`}
+    ${error && !error.errors?.script && html`<${ErrorNotice} error=${error} />`}
     ${!error && !breakdown && html`<${Loading} label="Reading the screenplay…" />`}
     ${breakdown &&
     html`<dl class="stats">
@@ -81,12 +82,12 @@ function Breakdown({ analysis }) {
 }
 
 function Cost({ estimate, dirty }) {
-  if (estimate.error) return html`<${ErrorNotice} error=${estimate.error} />`;
+  if (estimate.error) return html`<${ErrorNotice} error=${estimate.error} fields=${["script"]} />`;
   if (!estimate.data) return html`<${Loading} label="Pricing the render…" />`;
   const { cost, balance, can_pay: canPay } = estimate.data;
-  return html`<div class="cost" id="cost">
+  return html`<div class="cost" id="cost" aria-live="polite">
     <p><strong>${cost} credits</strong> for this render · you have ${balance}.</p>
-    ${dirty && html`<p class="muted">Priced for the saved screenplay; rendering saves your edits first.</p>`}
+    ${dirty && html`<p class="muted">Rendering saves your edits first.</p>`}
     ${!canPay && html`<p class="field-error">Not enough credits for this render. <a href="/credits">See your credits</a></p>`}
   </div>`;
 }
@@ -110,9 +111,16 @@ export function ProjectPage({ id }) {
   }, [project.data]);
 
   const analysis = useAnalysis(form ? form.script : null);
+  // The price of rendering the screenplay as it is in the editor, saved or not.
+  const pricedScript = analysis.breakdown && form ? form.script : null;
   const estimate = useLoad(
-    () => api.post("/jobs/estimate", { project: Number(id), type: "full_generation" }),
-    [id, estimateKey],
+    () =>
+      api.post("/jobs/estimate", {
+        project: Number(id),
+        type: "full_generation",
+        ...(pricedScript !== null && pricedScript !== saved?.script ? { script: pricedScript } : {}),
+      }),
+    [id, estimateKey, pricedScript],
   );
 
   if (project.error?.status === 404) return html`<${NotFoundPage} what="project" />`;
@@ -159,8 +167,10 @@ export function ProjectPage({ id }) {
       setEstimateKey((n) => n + 1);
     }
   };
-  const scriptError = fieldError(start.error, "script") || fieldError(save.error, "script") ||
-    (analysis.error && (fieldError(analysis.error, "script") || analysis.error.detail));
+  // The API's word on the screenplay goes under the editor; other failures of the live
+  // analysis (throttled, offline) are shown in the breakdown panel.
+  const scriptError =
+    fieldError(start.error, "script") || fieldError(save.error, "script") || fieldError(analysis.error, "script");
   const status = project.data.status;
 
   return html`<${Page} title=${saved.title} heading=${saved.title} wide
