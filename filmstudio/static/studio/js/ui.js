@@ -188,4 +188,6 @@ export function date(value) {
   return value ? new Date(value).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "";
 }
 
+export const plural = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
 export const words = (name) => (name || "").replace(/_/g, " ");

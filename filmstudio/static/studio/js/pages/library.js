@@ -14,6 +14,7 @@ import {
   date,
   duration,
   fieldError,
+  plural,
   useAction,
   useLoad,
   useSession,
@@ -40,7 +41,7 @@ function VideoCard({ video }) {
     <p class="card-meta">
       ${video.status !== "completed" && html`<${StatusBadge} status=${video.status} />`}
       <span>${video.uploaded_by?.name || "Someone"}</span>
-      <span>${video.view_count} view${video.view_count === 1 ? "" : "s"}</span>
+      <span>${plural(video.view_count, "view")}</span>
       ${video.duration && html`<span>${duration(video.duration)}</span>`}
     </p>
   </li>`;
@@ -206,7 +207,7 @@ export function VideoPage({ id }) {
           </div>`}
     <p class="card-meta">
       <span>${video.uploaded_by?.name || "Someone"}</span>
-      <span>${views ?? video.view_count} views</span>
+      <span>${plural(views ?? video.view_count, "view")}</span>
       <span>${date(video.created_at)}</span>
       ${video.category && html`<a href=${`/library?category=${video.category.id}`}>${video.category.name}</a>`}
     </p>

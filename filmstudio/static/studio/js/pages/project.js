@@ -13,6 +13,7 @@ import {
   StatusBadge,
   duration,
   fieldError,
+  plural,
   useAction,
   useLoad,
 } from "../ui.js";
@@ -74,7 +75,7 @@ function Breakdown({ analysis }) {
         ${breakdown.scenes.map(
           (scene) => html`<li>
             <span class="scene-heading">${scene.heading || "Untitled scene"}</span>
-            <small>${scene.shots} shot${scene.shots === 1 ? "" : "s"} · ${scene.lines} line${scene.lines === 1 ? "" : "s"}</small>
+            <small>${plural(scene.shots, "shot")} · ${plural(scene.lines, "line")}</small>
           </li>`,
         )}
       </ol>`}
