@@ -169,3 +169,22 @@ def test_another_users_project_shows_not_found(studio, orm, page, check_page):
     expect(page.get_by_role("heading", name="Not found")).to_be_visible()
     expect(page.get_by_text("Their secret film")).to_have_count(0)
     check_page(page, "not-found")
+
+
+def test_signing_in_works_with_the_keyboard_alone(studio, orm, page):
+    user = orm(UserFactory)
+    page = studio("/signin")
+
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Email")).to_be_focused()
+    page.keyboard.type(user.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEFAULT_PASSWORD)
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Your projects")).to_be_visible()
+    # After a page change, focus is on the new page's heading, where a screen reader starts.
+    expect(page.get_by_role("heading", name="Your projects")).to_be_focused()

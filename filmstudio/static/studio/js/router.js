@@ -3,15 +3,20 @@
 import { useEffect, useState } from "./lib.js";
 
 const listeners = new Set();
+// False until the first in-app navigation: the first page leaves focus where the browser puts
+// it (the skip link comes first); later pages move it to their heading.
+export let hasNavigated = false;
 
 export function navigate(to, { replace = false } = {}) {
   const target = new URL(to, location.origin);
   if (target.href === location.href) return;
   history[replace ? "replaceState" : "pushState"](null, "", target.pathname + target.search + target.hash);
+  hasNavigated = true;
   for (const listener of listeners) listener();
 }
 
 window.addEventListener("popstate", () => {
+  hasNavigated = true;
   for (const listener of listeners) listener();
 });
 
@@ -55,6 +60,8 @@ export function interceptLinks(routes) {
     if (!link || link.target || link.hasAttribute("download")) return;
     const target = new URL(link.href, location.href);
     if (target.origin !== location.origin || !match(routes, target.pathname)) return;
+    // An in-page anchor (the skip link) is the browser's: it moves the focus there.
+    if (target.hash && target.pathname === location.pathname && target.search === location.search) return;
     event.preventDefault();
     navigate(target.pathname + target.search + target.hash);
   });

@@ -1,6 +1,7 @@
 // Shared pieces of every page: form fields that show the API's errors in place, the page
 // frame, loading and error states, and formatting.
-import { html, useCallback, useContext, useEffect, useRef, useState, createContext } from "./lib.js";
+import { createContext, html, useCallback, useContext, useEffect, useRef, useState } from "./lib.js";
+import { hasNavigated } from "./router.js";
 
 export const Session = createContext({ user: null, setUser: () => {} });
 export const useSession = () => useContext(Session);
@@ -80,7 +81,8 @@ export function Page({ title, heading, actions, children, wide = false }) {
     document.title = title ? `${title} · FilmStudio` : "FilmStudio";
   }, [title]);
   useEffect(() => {
-    if (document.activeElement === document.body || document.activeElement?.closest("nav, header")) {
+    const focus = document.activeElement;
+    if (hasNavigated && (focus === document.body || focus?.closest("header, form, nav"))) {
       ref.current?.focus({ preventScroll: true });
     }
   }, []);
