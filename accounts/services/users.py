@@ -200,26 +200,25 @@ def _check_may_moderate(*, user, by) -> None:
         raise Forbidden("Only an admin may suspend or reactivate staff.")
 
 
+def _user_set_active(*, user, by, active: bool) -> "User":
+    _check_may_moderate(user=user, by=by)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        user.is_active = active
+        user_tokens_revoke(user=user)
+    return user
+
+
 def user_suspend(*, user, by) -> "User":
     """Suspend `user`: no login, and every live token stops working at once.
 
     Staff may suspend users; only admins may suspend staff or admins; nobody themselves
     (`Forbidden`). Idempotent.
     """
-    _check_may_moderate(user=user, by=by)
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=False)
-        user.is_active = False
-        user_tokens_revoke(user=user)
-    return user
+    return _user_set_active(user=user, by=by, active=False)
 
 
 def user_reactivate(*, user, by) -> "User":
     """Lift a suspension. Tokens revoked by the suspension stay revoked: the user logs in
     again. Same permission rules as `user_suspend`. Idempotent."""
-    _check_may_moderate(user=user, by=by)
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=True)
-        user.is_active = True
-        user_tokens_revoke(user=user)
-    return user
+    return _user_set_active(user=user, by=by, active=True)

@@ -3,15 +3,14 @@
 from pathlib import Path
 
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from projects.selectors import film_asset
 
 from ..errors import AlreadyPublished, NoFilm
 from ..models import Category, Video
-from .processing import video_processing_enqueue
 from .quota import quota_release, quota_reserve
-from .uploads import upload_check_size
+from .uploads import upload_check_size, video_save_pending
 
 
 def video_publish_film(
@@ -46,11 +45,7 @@ def video_publish_film(
         quota_release(user=user, nbytes=size, week=week)
         raise
     try:
-        with transaction.atomic():
-            video.original.name = stored
-            video.storage_bytes = size
-            video.save()
-            video_processing_enqueue(video)
+        video_save_pending(video=video, original=stored, size=size)
     except IntegrityError as exc:
         default_storage.delete(stored)
         quota_release(user=user, nbytes=size, week=week)

@@ -33,6 +33,16 @@ def upload_check_size(*, declared_size: int) -> None:
         raise FileTooLarge(f"The file is {declared_size} bytes; this site accepts {limit} at most.")
 
 
+def video_save_pending(*, video: Video, original: str, size: int) -> None:
+    """Save a new video whose original is stored under `original` (`size` bytes) and queue
+    its processing, which starts once the row is committed."""
+    with transaction.atomic():
+        video.original.name = original
+        video.storage_bytes = size
+        video.save()
+        video_processing_enqueue(video)
+
+
 def video_upload(*, user, content_length: int, receive: Callable[[], dict]) -> Video:
     """A multipart upload (POST /videos), from its declared size to a pending Video.
 
@@ -113,11 +123,7 @@ def video_create_from_local_file(
         stored = files.storage_save_local_file(
             path=path, name=f"videos/{video.key}/original.{probe.container}"
         )
-        with transaction.atomic():
-            video.original.name = stored
-            video.storage_bytes = size
-            video.save()
-            video_processing_enqueue(video)
+        video_save_pending(video=video, original=stored, size=size)
     except Exception:
         # Storage down or the row refused: no object, temp file or reservation stays behind.
         if stored:
