@@ -13,12 +13,6 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Edges a cycle may still use because another part of the plan removes them (issue 8): the
-# test below fails once an edge is gone, so its entry is deleted with it.
-PENDING: dict[tuple[str, str], str] = {
-    ("celery_app", "jobs"): "celery_app/routes.py reads jobs.stages; tasks will name their queue",
-}
-
 
 def top_level_packages(root: Path = ROOT) -> set[str]:
     return {
@@ -85,13 +79,6 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return sorted(found)
 
 
-def _without_pending(graph: dict[str, set[str]]) -> dict[str, set[str]]:
-    return {
-        source: {t for t in targets if (source, t) not in PENDING}
-        for source, targets in graph.items()
-    }
-
-
 def _django_apps() -> set[str]:
     """Our own Django apps (top-level packages in INSTALLED_APPS), the floor excepted."""
     ours = top_level_packages()
@@ -101,13 +88,7 @@ def _django_apps() -> set[str]:
 
 
 def test_no_two_top_level_packages_import_each_other():
-    assert cycles(_without_pending(import_graph())) == []
-
-
-def test_every_pending_exception_is_still_needed():
-    graph = import_graph()
-    gone = [edge for edge in PENDING if edge[1] not in graph.get(edge[0], set())]
-    assert gone == [], "these imports are gone: delete their PENDING entries"
+    assert cycles(import_graph()) == []
 
 
 def test_the_floor_imports_no_app():
