@@ -20,16 +20,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from billing.services import credits_capture, credits_refund, credits_reserve
+from film.errors import ScriptError
 from filmstudio.errors import Conflict, DomainError
 from projects.models import Project
 from projects.services import project_flag_for_review
 
 from . import state
+from .film_config import validate_script
 from .models import Job, JobEvent, JobPriority, JobStatus, JobType
 from .moderation import MODERATION_STAGE, moderation_message, script_moderate
 from .parameters import parameters_validate
-from .pipeline.errors import ScriptError
-from .pipeline.fountain import validate_script
 from .stages import (
     FILM_TYPES,
     SCRIPT_TYPES,

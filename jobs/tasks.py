@@ -10,8 +10,9 @@ import logging
 from celery import shared_task
 from celery.exceptions import Retry
 
+from film.errors import ScriptError
+
 from . import services
-from .pipeline.errors import ScriptError
 from .stages import STAGES, JobStopped
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ import pytest
 from billing.models import CreditTransaction
 from jobs import services
 from jobs.models import Job, JobStatus
-from jobs.pipeline.errors import ScriptError
+from film.errors import ScriptError
 from jobs.stages import register_stage, unregister_stage
 from jobs.tasks import STAGE_TASKS
 
