@@ -94,9 +94,7 @@ def test_openai_moderation_names_the_flagged_categories(openai_config, openai_se
     assert request.json == {"model": "omni-moderation-2024-09-26", "input": texts}
 
 
-def test_openai_moderation_passes_clean_text_and_batches_long_scripts(
-    openai_config, openai_server
-):
+def test_openai_moderation_passes_clean_text_and_batches_long_scripts(openai_config, openai_server):
     texts = [f"Line number {i} is harmless." for i in range(70)]
     result = get_provider("moderation", "openai", openai_config).moderate(texts)
     assert (result.flagged, result.categories, result.offending) == (False, {}, [])
@@ -144,7 +142,9 @@ def test_openai_image_is_a_frame_sized_png_usable_by_the_clip_stage(
 
 
 def test_openai_image_without_prompt_describes_the_shot(openai_config, openai_server, tmp_path):
-    OpenAIImageProvider(openai_config).render(shot=a_shot(), size=(90, 160), out_path=tmp_path / "s.png")
+    OpenAIImageProvider(openai_config).render(
+        shot=a_shot(), size=(90, 160), out_path=tmp_path / "s.png"
+    )
     (request,) = openai_server.requests
     assert request.json["size"] == "1024x1536"  # portrait frame -> portrait request
     assert "EXT. LIGHTHOUSE - NIGHT" in request.json["prompt"]
@@ -158,7 +158,9 @@ def test_image_server_errors_are_retried_once_then_raise_a_provider_error(
     # given a server failing twice with 500: the client's one retry is not enough
     openai_server.fail_next(500, times=2)
     with pytest.raises(ProviderError) as caught:
-        OpenAIImageProvider(openai_config).render(shot=a_shot(), size=(64, 36), out_path=tmp_path / "x.png")
+        OpenAIImageProvider(openai_config).render(
+            shot=a_shot(), size=(64, 36), out_path=tmp_path / "x.png"
+        )
     # then the stage gets a retryable error with a stable code
     assert caught.value.code == "provider_server_error"
     assert caught.value.retryable is True
@@ -171,7 +173,9 @@ def test_a_single_rate_limit_is_absorbed_by_the_client_retry(
     openai_config, openai_server, tmp_path
 ):
     openai_server.fail_next(429)
-    OpenAIImageProvider(openai_config).render(shot=a_shot(), size=(64, 36), out_path=tmp_path / "x.png")
+    OpenAIImageProvider(openai_config).render(
+        shot=a_shot(), size=(64, 36), out_path=tmp_path / "x.png"
+    )
     assert len(openai_server.requests) == 2
     assert Image.open(tmp_path / "x.png").size == (64, 36)
 
@@ -181,7 +185,9 @@ def test_persistent_rate_limit_is_a_retryable_provider_error(
 ):
     openai_server.fail_next(429, times=5)
     with pytest.raises(ProviderError) as caught:
-        OpenAIImageProvider(openai_config).render(shot=a_shot(), size=(64, 36), out_path=tmp_path / "x.png")
+        OpenAIImageProvider(openai_config).render(
+            shot=a_shot(), size=(64, 36), out_path=tmp_path / "x.png"
+        )
     assert (caught.value.code, caught.value.status) == ("provider_rate_limited", 429)
 
 
@@ -193,7 +199,9 @@ def test_unreachable_server_is_a_retryable_provider_error(openai_config, tmp_pat
         dead_url = gone.base_url
     config = openai_config.replace(openai={"base_url": dead_url, "max_retries": 0})
     with pytest.raises(ProviderError) as caught:
-        OpenAIImageProvider(config).render(shot=a_shot(), size=(64, 36), out_path=tmp_path / "x.png")
+        OpenAIImageProvider(config).render(
+            shot=a_shot(), size=(64, 36), out_path=tmp_path / "x.png"
+        )
     assert caught.value.code == "provider_unreachable"
     assert caught.value.retryable is True
 
@@ -201,9 +209,7 @@ def test_unreachable_server_is_a_retryable_provider_error(openai_config, tmp_pat
 # --- text to speech --------------------------------------------------------------------------
 
 
-def test_openai_tts_gives_48khz_audio_as_long_as_the_speech(
-    openai_config, openai_server, tmp_path
-):
+def test_openai_tts_gives_48khz_audio_as_long_as_the_speech(openai_config, openai_server, tmp_path):
     # given a server whose speech lasts 0.05 s per character (24 kHz WAV, padded with silence)
     config = openai_config.replace(openai={"tts_model": "gpt-4o-mini-tts"})
     provider = get_provider("voice", "openai", config)
