@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from film.config import OpenAIConfig
-from film.errors import ProviderError
+from film.config import FilmConfig, OpenAIConfig
+from film.errors import ProviderConfigError, ProviderError
 
 
 def openai_client(config: OpenAIConfig) -> Any | None:
@@ -30,6 +30,32 @@ def openai_client(config: OpenAIConfig) -> Any | None:
         timeout=float(config.timeout_seconds),
         max_retries=int(config.max_retries),
     )
+
+
+class OpenAIEngine:
+    """What every OpenAI engine starts with: a client (ProviderConfigError without a key)
+    and its model, from the `OpenAIConfig` field `model_field` names."""
+
+    name = "openai"
+    model_field: str
+
+    def __init__(self, config: FilmConfig) -> None:
+        self.client = openai_client(config.openai)
+        if self.client is None:
+            raise ProviderConfigError(self.name, f"{type(self).__name__} needs an API key")
+        self.model: str = getattr(config.openai, self.model_field)
+        # The model is part of the cache key: switching models must not reuse old output.
+        self.version = f"1:{self.model}"
+
+    def bad_reply(self, *, stage: str, message: str) -> ProviderError:
+        """A reply we cannot use (worth another try later)."""
+        return ProviderError(
+            stage=stage,
+            provider=self.name,
+            code="provider_bad_response",
+            message=message,
+            retryable=True,
+        )
 
 
 @contextmanager

@@ -9,24 +9,14 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from film.config import FilmConfig
-from film.errors import ProviderConfigError, ProviderError
 from film.providers.images import ShotContext, fit_to_frame
-from film.providers.openai_client import openai_client, provider_call
+from film.providers.openai_client import OpenAIEngine, provider_call
 
 
-class OpenAIImageProvider:
+class OpenAIImageProvider(OpenAIEngine):
     """OpenAI Images from the shot prompt, resized/cropped to the frame size."""
 
-    name = "openai"
-
-    def __init__(self, config: FilmConfig) -> None:
-        self.client = openai_client(config.openai)
-        if self.client is None:
-            raise ProviderConfigError(self.name, "OpenAI images need an API key")
-        self.model = config.openai.image_model
-        # The model is part of the cache key: switching models must not reuse old stills.
-        self.version = f"1:{self.model}"
+    model_field = "image_model"
 
     def render(self, *, shot: ShotContext, size: tuple[int, int], out_path: Path) -> None:
         width, height = size
@@ -42,11 +32,8 @@ class OpenAIImageProvider:
             image = Image.open(io.BytesIO(data))
             image.load()
         except (IndexError, TypeError, ValueError, UnidentifiedImageError, OSError) as exc:
-            raise ProviderError(
-                stage="images",
-                provider=self.name,
-                code="provider_bad_response",
-                message=f"no usable image in the reply ({type(exc).__name__}: {exc})",
-                retryable=True,
+            reason = f"{type(exc).__name__}: {exc}"
+            raise self.bad_reply(
+                stage="images", message=f"no usable image in the reply ({reason})"
             ) from exc
         fit_to_frame(image.convert("RGB"), size).save(out_path, format="PNG")

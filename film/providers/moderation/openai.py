@@ -3,25 +3,17 @@ configurable base URL); flags the categories the service flags."""
 
 from __future__ import annotations
 
-from film.config import FilmConfig
-from film.errors import ProviderConfigError
 from film.providers.moderation import ModerationResult
-from film.providers.openai_client import openai_client, provider_call
+from film.providers.openai_client import OpenAIEngine, provider_call
 
 # The endpoint takes batches; 32 short lines per request keeps each call small.
 BATCH = 32
 
 
-class OpenAIModeration:
+class OpenAIModeration(OpenAIEngine):
     """OpenAI moderation endpoint; flags the categories the service flags."""
 
-    name = "openai"
-
-    def __init__(self, config: FilmConfig) -> None:
-        self.client = openai_client(config.openai)
-        if self.client is None:
-            raise ProviderConfigError(self.name, "OpenAI moderation needs an API key")
-        self.model = config.openai.moderation_model
+    model_field = "moderation_model"
 
     def moderate(self, texts: list[str]) -> ModerationResult:
         result = ModerationResult(flagged=False, provider=self.name)
