@@ -51,12 +51,6 @@ class FilmRun:
     def film_path(self) -> Path:
         return Path(self.out_path) if self.out_path else Path(self.work_dir) / "film.mp4"
 
-    def manifest(self) -> dict[str, Any]:
-        return load_manifest(self.work_dir)
-
-    def save(self, manifest: dict[str, Any]) -> None:
-        save_manifest(self.work_dir, manifest)
-
 
 def load_manifest(work_dir: Path) -> dict[str, Any]:
     """The work dir's manifest; RenderError if `analyse` has not run there."""

@@ -9,7 +9,7 @@ from film.enrichment import enrich_breakdown
 from film.errors import ScriptError
 from film.fountain import validate_script
 from film.moderation import moderate_breakdown
-from film.workspace import FilmRun, Progress
+from film.workspace import FilmRun, Progress, save_manifest
 
 SIZES = {"16:9": (1920, 1080), "9:16": (1080, 1920), "1:1": (1080, 1080)}
 
@@ -66,5 +66,5 @@ def analyse(run: FilmRun, progress: Progress | None = None) -> Breakdown:
     }
     if verdict is not None:
         manifest["moderation"] = verdict.to_dict()
-    run.save(manifest)
+    save_manifest(run.work_dir, manifest)
     return breakdown

@@ -13,18 +13,18 @@ from film.errors import RenderError
 from film.steps.pictures import shot_clips, shot_context
 from film.subtitles import cues_from_timeline, to_srt, to_vtt
 from film.timeline import Timeline
-from film.workspace import FilmRun, Progress
+from film.workspace import FilmRun, Progress, load_manifest, save_manifest
 
 
 def subtitles(run: FilmRun, progress: Progress | None = None) -> tuple[str, str]:
     """Write `subtitles.srt` and `subtitles.vtt` from the line timings; returns their paths."""
-    manifest = run.manifest()
+    manifest = load_manifest(run.work_dir)
     cues = cues_from_timeline(Timeline.from_dict(manifest["timeline"]))
     srt, vtt = Path(run.work_dir) / "subtitles.srt", Path(run.work_dir) / "subtitles.vtt"
     atomic_write_text(srt, to_srt(cues))
     atomic_write_text(vtt, to_vtt(cues))
     manifest["subtitles"] = {"srt": str(srt), "vtt": str(vtt)}
-    run.save(manifest)
+    save_manifest(run.work_dir, manifest)
     return str(srt), str(vtt)
 
 
@@ -37,7 +37,7 @@ def compose(run: FilmRun, progress: Progress | None = None) -> dict[str, Any]:
     exist, else encoded now, at the cost of the clips step). Returns ffprobe's streams and
     format; needs clips, mix and subtitles.
     """
-    manifest = run.manifest()
+    manifest = load_manifest(run.work_dir)
     config = manifest["config"]
     for needed in ("clips", "mix", "subtitles"):
         if needed not in manifest:
@@ -73,7 +73,7 @@ def compose(run: FilmRun, progress: Progress | None = None) -> dict[str, Any]:
         "duration": float(info["format"]["duration"]),
         "burned_subtitles": burn,
     }
-    run.save(manifest)
+    save_manifest(run.work_dir, manifest)
     return info
 
 
@@ -81,7 +81,7 @@ def thumbnail(run: FilmRun, progress: Progress | None = None) -> str:
     """JPEG of the frame at `run.thumbnail_at` seconds (kept within the film) when given;
     else of the middle of the shot with the most characters (the first such, else the middle
     shot). Written to `run.thumbnail_path`, by default beside the film."""
-    manifest = run.manifest()
+    manifest = load_manifest(run.work_dir)
     breakdown = Breakdown.from_dict(manifest["breakdown"])
     timeline = Timeline.from_dict(manifest["timeline"])
     at = run.thumbnail_at
@@ -105,5 +105,5 @@ def thumbnail(run: FilmRun, progress: Progress | None = None) -> str:
     composer.extract_frame(film, at=at, out_path=tmp)
     tmp.replace(target)
     manifest["thumbnail"] = str(target)
-    run.save(manifest)
+    save_manifest(run.work_dir, manifest)
     return str(target)

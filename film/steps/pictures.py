@@ -15,7 +15,7 @@ from film.providers.images import ShotContext
 from film.providers.registry import get_provider
 from film.subtitles import shot_cues, to_srt
 from film.timeline import Timeline
-from film.workspace import FilmRun, Progress, cache_stats, report
+from film.workspace import FilmRun, Progress, cache_stats, load_manifest, report, save_manifest
 
 
 def shot_context(breakdown: Breakdown, shot: Shot) -> ShotContext:
@@ -42,7 +42,7 @@ def shot_context(breakdown: Breakdown, shot: Shot) -> ShotContext:
 
 def images(run: FilmRun, progress: Progress | None = None) -> list[str]:
     """One still per shot from the configured image provider (cached); returns the paths."""
-    manifest = run.manifest()
+    manifest = load_manifest(run.work_dir)
     config = manifest["config"]
     breakdown = Breakdown.from_dict(manifest["breakdown"])
     provider = get_provider("image", config["image_provider"], run.config)
@@ -70,7 +70,7 @@ def images(run: FilmRun, progress: Progress | None = None) -> list[str]:
         report(progress, (n + 1) / len(shots), f"image for shot {shot.index + 1}")
     manifest["images"] = paths
     manifest["cache"]["images"] = cache_stats(cache, "image", missed)
-    run.save(manifest)
+    save_manifest(run.work_dir, manifest)
     return paths
 
 
@@ -150,7 +150,7 @@ def shot_clips(
 def clips(run: FilmRun, progress: Progress | None = None) -> list[str]:
     """Encode one clip per shot, as long as the timeline says (cached), with the shot's
     subtitles burned in when the frozen settings say so; needs voices and images."""
-    manifest = run.manifest()
+    manifest = load_manifest(run.work_dir)
     if "timeline" not in manifest or "images" not in manifest:
         raise RenderError("clips", "run voices and images first")
     burn = bool(manifest["config"].get("burn_subtitles", False))
@@ -158,5 +158,5 @@ def clips(run: FilmRun, progress: Progress | None = None) -> list[str]:
     manifest["clips"] = paths
     manifest["clips_burned"] = burn
     manifest["cache"]["clips"] = stats
-    run.save(manifest)
+    save_manifest(run.work_dir, manifest)
     return paths

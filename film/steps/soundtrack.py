@@ -14,13 +14,13 @@ from film.loudness import loudnorm_analyse, prepare_for_loudnorm
 from film.mixing import mix_soundtrack
 from film.music import ambient_bed
 from film.timeline import Timeline
-from film.workspace import FilmRun, Progress, cache_stats, report
+from film.workspace import FilmRun, Progress, cache_stats, load_manifest, report, save_manifest
 
 
 def mix(run: FilmRun, progress: Progress | None = None) -> dict[str, float]:
     """Voices + ducked music -> a cached WAV, peak-limited so linear loudnorm applies;
     returns the loudnorm measurement (also stored in the manifest)."""
-    manifest = run.manifest()
+    manifest = load_manifest(run.work_dir)
     config = manifest["config"]
     timeline = Timeline.from_dict(manifest["timeline"])
     breakdown = Breakdown.from_dict(manifest["breakdown"])
@@ -57,6 +57,6 @@ def mix(run: FilmRun, progress: Progress | None = None) -> dict[str, float]:
         atomic_write_text(sidecar, json.dumps(measured))
     manifest["mix"] = {"path": str(path), "measured": measured}
     manifest["cache"]["mix"] = cache_stats(cache, "mix", [] if hit else ["mix"])
-    run.save(manifest)
+    save_manifest(run.work_dir, manifest)
     report(progress, 1.0, "soundtrack measured")
     return measured

@@ -14,12 +14,12 @@ from film.casting import cast_voices
 from film.errors import RenderError
 from film.providers.registry import get_provider
 from film.timeline import Timeline, build_timeline
-from film.workspace import FilmRun, Progress, cache_stats, report
+from film.workspace import FilmRun, Progress, cache_stats, load_manifest, report, save_manifest
 
 
 def voices(run: FilmRun, progress: Progress | None = None) -> Timeline:
     """Synthesise every line (48 kHz WAV, cached) and build the timeline from the durations."""
-    manifest = run.manifest()
+    manifest = load_manifest(run.work_dir)
     config = manifest["config"]
     breakdown = Breakdown.from_dict(manifest["breakdown"])
     provider = get_provider("voice", config["voice_provider"], run.config)
@@ -57,5 +57,5 @@ def voices(run: FilmRun, progress: Progress | None = None) -> Timeline:
     manifest["timeline"] = timeline.to_dict()
     manifest["cast"] = {name: profile.key for name, profile in cast.items()}
     manifest["cache"]["voices"] = cache_stats(cache, "voice", missed)
-    run.save(manifest)
+    save_manifest(run.work_dir, manifest)
     return timeline

@@ -169,6 +169,22 @@ def test_image_server_errors_are_retried_once_then_raise_a_provider_error(
     assert not (tmp_path / "x.png").exists()
 
 
+def test_a_reply_without_a_usable_image_is_a_retryable_provider_error(
+    openai_config, openai_server, monkeypatch, tmp_path
+):
+    # given a server answering with bytes that are no picture
+    monkeypatch.setattr(
+        openai_server, "images", lambda body: {"created": 0, "data": [{"b64_json": "bm9wZQ=="}]}
+    )
+    with pytest.raises(ProviderError) as caught:
+        OpenAIImageProvider(openai_config).render(
+            shot=a_shot(), size=(64, 36), out_path=tmp_path / "x.png"
+        )
+    assert (caught.value.stage, caught.value.code) == ("images", "provider_bad_response")
+    assert caught.value.retryable is True
+    assert "no usable image" in str(caught.value)
+
+
 def test_a_single_rate_limit_is_absorbed_by_the_client_retry(
     openai_config, openai_server, tmp_path
 ):

@@ -27,7 +27,7 @@ class DiffusersImageProvider:
         model = config.providers.diffusers_model
         if not model:
             raise ProviderConfigError(
-                self.name, "set FILM_DIFFUSERS_MODEL to a local model directory"
+                self.name, "needs a local model directory (diffusers_model; FILM_DIFFUSERS_MODEL)"
             )
         self.pipe = AutoPipelineForText2Image.from_pretrained(
             model, torch_dtype=torch.float16, local_files_only=True
