@@ -7,16 +7,16 @@ import json
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from film.errors import ScriptError
 from projects.models import Project
 from projects.services import project_flag_for_review
 
 from .. import state
 from ..errors import IdempotencyKeyReused, InvalidJobType, InvalidScript
+from ..film_config import validate_script
 from ..models import Job, JobPriority, JobStatus, JobType
 from ..moderation import MODERATION_STAGE, moderation_message, script_moderate
 from ..parameters import parameters_validate
-from ..pipeline.errors import ScriptError
-from ..pipeline.fountain import validate_script
 from ..stages import SCRIPT_TYPES, stages_for
 from .dispatch import stage_enqueue
 from .settlement import fail_locked, project_follow, reserve
