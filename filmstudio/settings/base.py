@@ -1,6 +1,6 @@
 from django.core.management.utils import get_random_secret_key
 
-from .env import BASE_DIR, VAR_DIR, env
+from .env import VAR_DIR, env
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -72,8 +72,7 @@ WSGI_APPLICATION = "filmstudio.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # The studio's page shell (filmstudio/studio.py); filmstudio/ is not an app.
-        "DIRS": [BASE_DIR / "filmstudio" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -139,8 +138,6 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
-# The studio's scripts, styles and vendored libraries (filmstudio/static/studio/).
-STATICFILES_DIRS = [BASE_DIR / "filmstudio" / "static"]
 STATIC_ROOT.mkdir(exist_ok=True)
 
 # --- Email: printed to the console unless EMAIL_URL names an SMTP server.

@@ -179,7 +179,7 @@ def axe_violations(page: Page) -> list[dict]:
     return [v for v in result if v["impact"] in SERIOUS]
 
 
-SCREENSHOTS = Path(django_settings.BASE_DIR) / "var" / "test" / "screenshots"
+SCREENSHOTS = Path(django_settings.VAR_DIR) / "screenshots"
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.models import Invitation
 from accounts.services import invitation_create, invitation_link, password_reset_link
-from media_library.models import SiteConfig
+from filmstudio.models import SiteConfig
 from tests.factories import DEFAULT_PASSWORD, AdminFactory, ProjectFactory, UserFactory
 from tests.studio.conftest import sign_in
 
