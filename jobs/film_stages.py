@@ -178,13 +178,15 @@ def image_generation(job: Job, *, progress: Progress) -> dict:
         )
         for n, path in enumerate(manifest["images"])
     ]
-    return {"images": len(ids), "asset_ids": ids, "provider": provider}
+    # Which shots were drawn anew (0-based); the others came from the render cache.
+    rendered = manifest["cache"]["images"]["missed"]
+    return {"images": len(ids), "asset_ids": ids, "provider": provider, "rendered_shots": rendered}
 
 
 def video_generation(job: Job, *, progress: Progress) -> dict:
     """A pan-and-zoom clip per shot over its still, exactly as long as its lines."""
     manifest = _ensure(job, "clips", progress, redo={"clips"})
-    return {"clips": len(manifest["clips"])}
+    return {"clips": len(manifest["clips"]), "rendered_shots": manifest["cache"]["clips"]["missed"]}
 
 
 def voice_synthesis(job: Job, *, progress: Progress) -> dict:

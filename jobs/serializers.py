@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from . import state
 from .models import Job, JobEvent, JobPriority, JobStatus, JobType
+from .stages import stages_for
 
 
 class JobCreateSerializer(serializers.Serializer):
@@ -50,6 +51,7 @@ class JobSerializer(serializers.ModelSerializer):
 class JobDetailSerializer(JobSerializer):
     events = JobEventSerializer(many=True, read_only=True)
     valid_transitions = serializers.SerializerMethodField()
+    stages = serializers.SerializerMethodField(help_text="The stages of the job's type, in order.")
 
     class Meta(JobSerializer.Meta):
         fields = [
@@ -60,12 +62,16 @@ class JobDetailSerializer(JobSerializer):
             "attempts",
             "stage_attempt",
             "valid_transitions",
+            "stages",
             "events",
         ]
         read_only_fields = fields
 
     def get_valid_transitions(self, job: Job) -> list[str]:
         return state.valid_transitions(job.status)
+
+    def get_stages(self, job: Job) -> list[str]:
+        return list(stages_for(job.type))
 
 
 class JobStatusUpdateSerializer(serializers.Serializer):
@@ -93,3 +99,45 @@ class QueueStatsSerializer(serializers.Serializer):
 
 class RegenerateSerializer(serializers.Serializer):
     """No body: the project's own script and settings are used."""
+
+
+class JobEstimateSerializer(JobCreateSerializer):
+    script = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Price this screenplay instead of the project's saved one (unsaved edits).",
+    )
+
+
+class JobEstimateResultSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=JobType.choices)
+    cost = serializers.IntegerField(help_text="Credits the job would reserve.")
+    seconds = serializers.IntegerField(help_text="The film length it is priced at.")
+    balance = serializers.IntegerField()
+    can_pay = serializers.BooleanField()
+
+
+class ScriptAnalyseSerializer(serializers.Serializer):
+    script = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class SceneSummarySerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    heading = serializers.CharField()
+    characters = serializers.ListField(child=serializers.CharField())
+    shots = serializers.IntegerField()
+    lines = serializers.IntegerField()
+
+
+class ScriptBreakdownSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    format = serializers.ChoiceField(choices=["fountain", "prose"])
+    characters = serializers.ListField(child=serializers.CharField())
+    scenes = SceneSummarySerializer(many=True)
+    shots = serializers.IntegerField()
+    lines = serializers.IntegerField()
+    words = serializers.IntegerField()
+    estimated_seconds = serializers.IntegerField(
+        help_text="About how long the film runs, before any voice is synthesised."
+    )

@@ -490,6 +490,10 @@ def test_a_regenerate_after_editing_one_scene_rerenders_only_its_shots(user, set
     assert second["cache"]["images"]["missed"] == []  # the picture shows the same scene
     assert second["cache"]["clips"]["missed"] == [edited]
     assert second["cache"]["clips"]["hits"] == len(shots) - 1
+    # The job says so too: which shots its stages drew and animated anew.
+    assert first_outputs["video_generation"]["rendered_shots"] == list(range(len(shots)))
+    assert second_outputs["image_generation"]["rendered_shots"] == []
+    assert second_outputs["video_generation"]["rendered_shots"] == [edited]
     first_film = first_outputs["video_composition"]["assets"]["film"]
     second_film = second_outputs["video_composition"]["assets"]["film"]
     assert first_film != second_film
