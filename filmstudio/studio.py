@@ -61,8 +61,8 @@ def _content_security_policy(nonce: str) -> str:
             "object-src 'none'",
             "base-uri 'self'",
             "frame-ancestors 'none'",
-            # Social sign-in posts a form to /_allauth/, which redirects to the provider.
-            "form-action 'self' https:",
+            # No form-action: social sign-in posts a form to /_allauth/, which redirects to
+            # the provider, and browsers hold that redirect to the form-action list too.
         ]
     )
 
