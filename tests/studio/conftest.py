@@ -196,6 +196,14 @@ def check_page(_screenshot_dir):
 
     def check(page: Page, name: str) -> None:
         page.wait_for_load_state("networkidle")
+        # Lazy images below the fold would be blank in a full-page screenshot.
+        page.evaluate(
+            """() => Promise.all([...document.images].map((img) => {
+                img.loading = 'eager';
+                if (img.complete) return null;
+                return new Promise((done) => { img.onload = img.onerror = done; });
+            }))"""
+        )
         try:
             for size, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
                 page.set_viewport_size(viewport)
