@@ -88,7 +88,9 @@ def test_a_new_creator_renders_watches_regenerates_and_publishes_a_film(
     page.evaluate("() => { window.sameDocument = true; }")
     page.get_by_role("button", name="Render the film").click()
     expect(page.locator("#job")).to_be_visible()
-    expect(page.locator(".stage.running")).to_have_count(1, timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#job-progress').value >= 30", timeout=120_000
+    )
     check_page(page, "render")
     seen = _watch_render(page)
     expect(page.locator("#job-status")).to_contain_text("Finished")
