@@ -225,6 +225,22 @@ def celery_worker_factory(request, transactional_db, tmp_path, settings):
 
 
 @pytest.fixture
+def film_worker(celery_worker_factory, tmp_path) -> Worker:
+    """One real worker running the real film pipeline, with its own work dir and render
+    cache. Film stages take seconds, not the engine tests' tenths: they get real limits."""
+    return celery_worker_factory(
+        stage_doubles=False,
+        env={
+            "JOB_STAGE_SOFT_TIME_LIMIT": "240",
+            "JOB_STAGE_TIME_LIMIT": "250",
+            "CELERY_VISIBILITY_TIMEOUT": "600",
+            "FILM_WORK_DIR": str(tmp_path / "work"),
+            "FILM_CACHE_DIR": str(tmp_path / "cache"),
+        },
+    )
+
+
+@pytest.fixture
 def celery_worker(celery_worker_factory) -> Worker:
     """One real worker consuming every queue (prefork, 2 processes)."""
     return celery_worker_factory()

@@ -50,7 +50,7 @@ def _ffprobe(path) -> dict:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_full_generation_through_the_api_produces_a_film(
-    auth_client, user, celery_worker_factory, tmp_path, settings
+    auth_client, user, film_worker, tmp_path, settings
 ):
     """Given a 9:16, 25 fps project with a screenplay and a worker running the real pipeline,
     when the owner starts a full generation, then a vertical film with subtitles comes back
@@ -63,18 +63,6 @@ def test_full_generation_through_the_api_produces_a_film(
     project = ProjectFactory(
         owner=user, script=SCRIPT, aspect_ratio="9:16", frame_rate=25, target_duration=30
     )
-    # Film stages take seconds, not the engine tests' tenths: give them real limits.
-    celery_worker_factory(
-        stage_doubles=False,
-        env={
-            "JOB_STAGE_SOFT_TIME_LIMIT": "240",
-            "JOB_STAGE_TIME_LIMIT": "250",
-            "CELERY_VISIBILITY_TIMEOUT": "600",
-            "FILM_WORK_DIR": str(tmp_path / "work"),
-            "FILM_CACHE_DIR": str(tmp_path / "cache"),
-        },
-    )
-
     response = auth_client.post(
         "/api/v1/jobs", {"project": project.pk, "type": "full_generation"}, format="json"
     )

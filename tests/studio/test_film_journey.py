@@ -15,20 +15,6 @@ from tests.studio.conftest import sign_in, until
 RENDER_TIMEOUT_S = 240
 
 
-def _film_worker(celery_worker_factory, tmp_path):
-    # Film stages take seconds, not the engine tests' tenths: give them real limits.
-    return celery_worker_factory(
-        stage_doubles=False,
-        env={
-            "JOB_STAGE_SOFT_TIME_LIMIT": "240",
-            "JOB_STAGE_TIME_LIMIT": "250",
-            "CELERY_VISIBILITY_TIMEOUT": "600",
-            "FILM_WORK_DIR": str(tmp_path / "work"),
-            "FILM_CACHE_DIR": str(tmp_path / "cache"),
-        },
-    )
-
-
 def _watch_render(page: Page) -> list[int]:
     """Follow the render on the page until it ends; returns every progress value shown."""
     progress = page.locator("#job-progress")
@@ -50,9 +36,8 @@ def _watch_render(page: Page) -> list[int]:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_new_creator_renders_watches_regenerates_and_publishes_a_film(
-    studio, orm, page, celery_worker_factory, tmp_path, check_page
+    studio, orm, page, film_worker, check_page
 ):
-    _film_worker(celery_worker_factory, tmp_path)
 
     # Register, and (after signing out) sign in.
     page = studio("/")

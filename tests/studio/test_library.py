@@ -127,6 +127,11 @@ def test_the_library_browses_by_category_sorts_and_lets_an_uploader_edit_and_del
     expect(page.locator(".video-card")).to_have_count(2)
     assert _titles(page) == ["Tides", "Old pier"]
     assert "category=" in page.url and "sort=popular" in page.url
+    page.get_by_label("Search").fill("pier")
+    page.get_by_label("Search").press("Enter")
+    expect(page.locator(".video-card")).to_have_count(1)
+    assert _titles(page) == ["Old pier"]
+    assert "q=pier" in page.url
 
     sign_in(page, studio.url, owner.email, DEFAULT_PASSWORD)
     page.goto(f"{studio.url}/library")
