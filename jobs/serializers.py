@@ -1,8 +1,9 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import state
 from .models import Job, JobEvent, JobPriority, JobStatus, JobType
-from .stages import stages_for
+from .stages import STAGES, stages_for
 
 
 class JobCreateSerializer(serializers.Serializer):
@@ -48,10 +49,19 @@ class JobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class JobStageSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    share = serializers.FloatField()
+
+
 class JobDetailSerializer(JobSerializer):
     events = JobEventSerializer(many=True, read_only=True)
     valid_transitions = serializers.SerializerMethodField()
-    stages = serializers.SerializerMethodField(help_text="The stages of the job's type, in order.")
+    stages = serializers.SerializerMethodField(
+        help_text="The stages of the job's type, in order, each with its share (0-1) of the "
+        "progress bar: a stage is done when `progress` passes the sum of the shares up to it."
+    )
 
     class Meta(JobSerializer.Meta):
         fields = [
@@ -70,8 +80,14 @@ class JobDetailSerializer(JobSerializer):
     def get_valid_transitions(self, job: Job) -> list[str]:
         return state.valid_transitions(job.status)
 
-    def get_stages(self, job: Job) -> list[str]:
-        return list(stages_for(job.type))
+    @extend_schema_field(JobStageSerializer(many=True))
+    def get_stages(self, job: Job) -> list[dict]:
+        names = stages_for(job.type)
+        total = sum(STAGES[name].weight for name in names) or 1.0
+        return [
+            {"name": name, "label": STAGES[name].label, "share": STAGES[name].weight / total}
+            for name in names
+        ]
 
 
 class JobStatusUpdateSerializer(serializers.Serializer):

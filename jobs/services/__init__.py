@@ -16,7 +16,7 @@ from .actions import job_cancel, job_retry, job_set_status
 from .creation import (
     job_cost,
     job_create,
-    job_price,
+    job_quote,
     project_regenerate,
     script_seconds_estimate,
     script_validate,
@@ -46,7 +46,7 @@ __all__ = [
     "job_create",
     "job_estimate",
     "job_fail",
-    "job_price",
+    "job_quote",
     "job_progress",
     "job_retry",
     "job_set_status",

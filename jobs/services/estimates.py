@@ -1,11 +1,11 @@
 """What a screenplay holds and what a job would cost, before anything exists: the live
 breakdown and the price a client shows while its user writes. Nothing here writes, reserves
-or moderates; the same pricing as `job_create` (creation.job_price) decides the numbers."""
+or moderates; the same pricing as `job_create` (creation.job_quote) decides the numbers."""
 
 from billing.selectors import credit_balance
 from projects.models import Project
 
-from .creation import job_price, script_seconds_estimate, script_validate
+from .creation import job_quote, script_seconds_estimate, script_validate
 
 
 def script_analyse(*, text: str) -> dict:
@@ -41,7 +41,7 @@ def job_estimate(
     """The credits a job of `job_type` on the project would reserve now (for `script` instead
     of the saved screenplay when given), the user's balance and whether it covers them.
     Raises what job_create would for the same input (ValidationError, InvalidScript)."""
-    _, seconds, cost = job_price(
+    _, seconds, cost = job_quote(
         project=project, job_type=job_type, parameters=parameters, script=script
     )
     balance = credit_balance(user=user)

@@ -162,15 +162,23 @@ class TestEstimate:
         assert Job.objects.count() == 0 and CreditTransaction.objects.count() == 0
 
 
-def test_a_jobs_detail_lists_the_stages_of_its_type_in_order(auth_client, user, project, fund):
-    from jobs.stages import stages_for
+def test_a_jobs_detail_lists_its_stages_in_order_with_their_share_of_the_progress_bar(
+    auth_client, user, project, fund
+):
+    from jobs.stages import STAGES, progress_share, stages_for
 
     fund(user, 1000)
     job = auth_client.post(
-        "/api/v1/jobs", {"project": project.pk, "type": "image_generation"}, format="json"
+        "/api/v1/jobs", {"project": project.pk, "type": "full_generation"}, format="json"
     ).json()
 
-    assert job["stages"] == ["script_analysis", "image_generation"]
-    assert auth_client.get(f"/api/v1/jobs/{job['id']}").json()["stages"] == list(
-        stages_for("image_generation")
-    )
+    stages = auth_client.get(f"/api/v1/jobs/{job['id']}").json()["stages"]
+    assert job["stages"] == stages
+    assert [s["name"] for s in stages] == list(stages_for("full_generation"))
+    assert [s["label"] for s in stages] == [STAGES[s["name"]].label for s in stages]
+    assert sum(s["share"] for s in stages) == pytest.approx(1.0)
+    # Where a stage ends on the bar is where the job's progress puts it.
+    ends = 0.0
+    for stage in stages:
+        ends += stage["share"]
+        assert ends == pytest.approx(progress_share("full_generation", stage["name"], 100))

@@ -8,47 +8,24 @@ import { Button, ErrorNotice, ProgressBar, date, useAction, words } from "../ui.
 export const TERMINAL = ["completed", "failed", "cancelled"];
 const LOG_SIZE = 50;
 
-const STAGE_NAMES = {
-  script_analysis: "Reading the screenplay and recording the voices",
-  image_generation: "Drawing the shots",
-  video_generation: "Animating the shots",
-  voice_synthesis: "Keeping every line's audio",
-  music_generation: "Mixing the music under the voices",
-  video_composition: "Putting the film together",
-  subtitle_generation: "Writing the captions",
-  thumbnail_generation: "Choosing a thumbnail",
-};
-
+// What the job is doing when no stage runs; while one runs, its label says it.
 const STATUS_TEXT = {
   pending: "Waiting to start",
   validating: "Checking the screenplay",
   queued: "Waiting for a free worker",
-  processing: "Reading the screenplay",
-  generating_images: "Drawing the shots",
-  generating_video: "Animating the shots",
-  generating_audio: "Working on the sound",
-  composing: "Putting the film together",
   completed: "Finished",
   failed: "Failed",
   cancelled: "Cancelled",
 };
 
-/** Stage names in order: from the API when it lists them, else in the order events named them. */
-function stagesOf(job, events) {
-  if (job.stages?.length) return job.stages;
-  const seen = [];
-  for (const event of [...job.events, ...events]) {
-    if (event.stage && !seen.includes(event.stage)) seen.push(event.stage);
-  }
-  return seen;
-}
-
-function stagePercent(job, stages, index) {
+/** How far (0-100) each stage is: the API gives every stage its share of the progress bar. */
+function stagePercent(job, index) {
   if (job.status === "completed") return 100;
-  const current = stages.indexOf(job.current_stage);
+  const current = job.stages.findIndex((stage) => stage.name === job.current_stage);
   if (index < current) return 100;
   if (index > current || current < 0) return 0;
-  const done = (job.progress * stages.length) / 100 - index;
+  const start = job.stages.slice(0, index).reduce((sum, stage) => sum + stage.share, 0);
+  const done = (job.progress / 100 - start) / job.stages[index].share;
   return Math.max(0, Math.min(100, Math.round(done * 100)));
 }
 
@@ -128,14 +105,14 @@ export function JobPanel({ projectId, onChange }) {
   if (loadError) return html`<${ErrorNotice} error=${loadError} />`;
   if (!job) return null;
 
-  const stages = stagesOf(job, events);
   const act = (path) =>
     action.run(async () => {
       const detail = await api.post(`/jobs/${job.id}/${path}`);
       show(detail);
       onChange?.(detail);
     });
-  const statusText = STATUS_TEXT[job.status] || words(job.status);
+  const running = job.stages.find((stage) => stage.name === job.current_stage);
+  const statusText = STATUS_TEXT[job.status] || running?.label || words(job.status);
 
   return html`<section class="card job" aria-labelledby="job-heading" id="job">
     <h2 id="job-heading">Render #${job.id}</h2>
@@ -144,18 +121,17 @@ export function JobPanel({ projectId, onChange }) {
       <small> · started ${date(job.created_at)} · ${job.cost} credits</small>
     </p>
     <${ProgressBar} id="job-progress" value=${job.progress} label="Render progress" />
-    ${stages.length > 0 &&
-    html`<ol class="stages" aria-label="Stages">
-      ${stages.map((stage, index) => {
-        const percent = stagePercent(job, stages, index);
-        const state = percent === 100 ? "done" : stage === job.current_stage && live ? "running" : "waiting";
+    <ol class="stages" aria-label="Stages">
+      ${job.stages.map((stage, index) => {
+        const percent = stagePercent(job, index);
+        const state = percent === 100 ? "done" : stage.name === job.current_stage && live ? "running" : "waiting";
         return html`<li class=${`stage ${state}`}>
-          <span class="stage-name">${STAGE_NAMES[stage] || words(stage)}</span>
-          <progress max="100" value=${percent} aria-label=${`${STAGE_NAMES[stage] || words(stage)}: ${percent}%`}></progress>
+          <span class="stage-name">${stage.label}</span>
+          <progress max="100" value=${percent} aria-label=${`${stage.label}: ${percent}%`}></progress>
           <span class="stage-value">${state === "waiting" ? "waiting" : `${percent}%`}</span>
         </li>`;
       })}
-    </ol>`}
+    </ol>
     ${job.status === "failed" &&
     html`<${ErrorNotice} error=${{ detail: job.error_message || "The render failed.", code: job.error_code }} />`}
     ${job.status === "completed" && html`<${ReRendered} job=${job} />`}
