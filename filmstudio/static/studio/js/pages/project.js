@@ -143,15 +143,15 @@ export function ProjectPage({ id }) {
   };
   const onRender = () =>
     start.run(async () => {
-      await persist();
+      const current = await persist();
       // One key per click: a double click or a retried request starts one render, paid once.
       renderKey.current ??= crypto.randomUUID();
       const headers = { "idempotency-key": renderKey.current };
-      const hasFilm = project.data.status === "completed";
+      const hasFilm = current.status === "completed";
       if (hasFilm) await api.post(`/projects/${id}/regenerate`, undefined, { headers });
       else await api.post("/jobs", { project: Number(id), type: "full_generation" }, { headers });
       renderKey.current = null;
-      project.setData({ ...project.data, status: "generating" });
+      project.setData({ ...current, status: "generating" });
       setJobKey((n) => n + 1);
       setEstimateKey((n) => n + 1);
     });

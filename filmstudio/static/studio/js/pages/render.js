@@ -59,9 +59,15 @@ export function JobPanel({ projectId, onChange }) {
   const [streamError, setStreamError] = useState(null);
   const action = useAction();
 
+  // The stream follows a job from a live detail until its `end` event, whatever states the
+  // events announce meanwhile (the last state comes before `end`, which brings the result).
+  const [following, setFollowing] = useState(null); // {id, after} while a stream is wanted
+
   const show = (detail) => {
     setJob(detail);
     setEvents(detail ? detail.events.slice(-LOG_SIZE) : []);
+    const live = detail && !TERMINAL.includes(detail.status);
+    setFollowing(live ? { id: detail.id, after: detail.events.at(-1)?.id ?? null } : null);
   };
 
   useEffect(() => {
@@ -71,19 +77,17 @@ export function JobPanel({ projectId, onChange }) {
       .then(show, setLoadError);
   }, [projectId]);
 
-  const live = job !== null && !TERMINAL.includes(job.status);
   useEffect(() => {
-    if (!live) return undefined;
+    if (!following) return undefined;
     const controller = new AbortController();
     setStreamError(null);
-    const after = job.events.length ? job.events[job.events.length - 1].id : null;
     api
-      .stream(`/jobs/${job.id}/events`, {
+      .stream(`/jobs/${following.id}/events`, {
         signal: controller.signal,
-        after,
+        after: following.after,
         onEvent: ({ type, data }) => {
           if (type === "end") {
-            api.get(`/jobs/${job.id}`).then((detail) => {
+            api.get(`/jobs/${following.id}`).then((detail) => {
               show(detail);
               onChange?.(detail);
             }, setStreamError);
@@ -94,13 +98,16 @@ export function JobPanel({ projectId, onChange }) {
             ...current,
             status: data.to_status,
             current_stage: data.stage || current.current_stage,
-            progress: Math.max(current.progress, data.progress ?? 0),
+            // A finished job is 100% (its last event may still say where the stage was).
+            progress: data.to_status === "completed" ? 100 : Math.max(current.progress, data.progress ?? 0),
           }));
         },
       })
       .catch((error) => !controller.signal.aborted && setStreamError(error));
     return () => controller.abort();
-  }, [job?.id, live]);
+  }, [following]);
+
+  const live = job !== null && !TERMINAL.includes(job.status);
 
   if (loadError) return html`<${ErrorNotice} error=${loadError} />`;
   if (!job) return null;
