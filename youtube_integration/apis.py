@@ -9,6 +9,7 @@ from accounts.permissions import IsPlatformStaff
 
 from . import selectors, serializers, services
 
+
 class YouTubeApi(GenericAPIView):
     filter_backends: list = []  # inputs are validated by explicit query serializers
 
@@ -163,7 +164,7 @@ class VideoListApi(YouTubeApi):
     @extend_schema(
         responses=serializers.PublishedVideoSerializer(many=True),
         description="What the caller published, with the processing status refreshed from "
-        "YouTube (videos.list) when it is older than YOUTUBE_PROCESSING_REFRESH_SECONDS."
+        "YouTube (videos.list) when it is older than YOUTUBE_PROCESSING_REFRESH_SECONDS.",
     )
     def get(self, request):
         page = self.paginate_queryset(selectors.published_videos_for_user(user=request.user))

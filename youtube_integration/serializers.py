@@ -13,7 +13,7 @@ NO_ANGLES = RegexValidator(r"^[^<>]*$", "YouTube does not allow < or > here.")
 
 
 class ConsentUrlSerializer(serializers.Serializer):
-    url = serializers.URLField(help_text="Send the user here; Google redirects to the redirect URI.")
+    url = serializers.URLField(help_text="Send the user here; Google sends them back with a code.")
 
 
 class CallbackSerializer(serializers.Serializer):

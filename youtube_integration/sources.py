@@ -31,8 +31,9 @@ def _source(field, content_type: str) -> SourceFile | None:
 def _library_video_file(upload: Upload) -> SourceFile | None:
     video = upload.video
     # The original when it was kept (what the creator made), else the largest rendition.
-    for field in (video.original, video.rendition_1080p, video.rendition_720p, video.rendition_480p):
-        found = _source(field, "video/mp4" if field is not video.original else "video/*")
+    renditions = (video.rendition_1080p, video.rendition_720p, video.rendition_480p)
+    for field in (video.original, *renditions):
+        found = _source(field, "video/*" if field is video.original else "video/mp4")
         if found is not None:
             return found
     return None

@@ -183,7 +183,7 @@ def _send_chunks(session, upload, request, total, progress) -> Upload:
             if exc.resp.status in (404, 410):
                 # The session died under us: forget it; the next run opens a new one.
                 Upload.objects.filter(pk=upload.pk).update(session_uri="", bytes_sent=0)
-                raise Unavailable("YouTube dropped the upload session; starting it again.") from None
+                raise Unavailable("YouTube dropped the upload session; starting again.") from None
             if isinstance(error, QuotaExceeded) or not getattr(error, "retryable", False):
                 raise error from None
             failures += 1
