@@ -84,21 +84,16 @@ def oauth_complete(*, user, state: str, code: str = "", error: str = "") -> Chan
             "Connecting needs the permissions to upload videos and to see the channel; "
             "allow them on Google's consent screen."
         )
-    creds = google_api.credentials(
-        access_token=grant.access_token,
-        refresh_token=grant.refresh_token,
-        expires_at=grant.expires_at,
-        scopes=grant.scopes,
+    # Not saved until the channel is known: a session on an unsaved row stores nothing.
+    unsaved = ChannelConnection(
+        owner=user,
+        scopes=list(grant.scopes),
+        access_token_encrypted=seal(grant.access_token),
+        refresh_token_encrypted=seal(grant.refresh_token),
+        token_expires_at=grant.expires_at,
     )
-    api, _ = google_api.youtube(creds)
-    try:
-        found = api.channels().list(part="snippet", mine=True).execute()
-    except HttpError as exc:
-        quota_charge(method="channels.list")
-        raise google_api.translate(exc) from None
-    except google_api.TRANSPORT_ERRORS:
-        raise Unavailable("YouTube could not be reached to read the channel.") from None
-    quota_charge(method="channels.list")
+    session = ChannelSession(unsaved)
+    found = session.call("channels.list", session.api.channels().list(part="snippet", mine=True))
     items = found.get("items") or []
     if not items:
         _revoke_quietly(grant.refresh_token)
@@ -165,7 +160,7 @@ class ChannelSession:
 
     def keep_token(self) -> None:
         """Store the access token again if Google refreshed it during a call."""
-        if self.credentials.token == self._stored_token:
+        if self.credentials.token == self._stored_token or self.connection.pk is None:
             return
         fields = {
             "access_token_encrypted": seal(self.credentials.token),
@@ -184,8 +179,13 @@ class ChannelSession:
         connection_mark_reconnect(connection=self.connection, reason="invalid_grant")
         return ReconnectRequired()
 
-    def error(self, exc: HttpError) -> Exception:
-        if google_api.error_reason(exc) in {"quotaExceeded", "dailyLimitExceeded"}:
+    def error(self, exc: HttpError, *, method: str = "", upload_id: int | None = None):
+        """Our error for Google's; with `method`, the failed call is charged to the quota
+        (Google bills refused calls too, except for quota it no longer has)."""
+        quota_gone = google_api.error_reason(exc) in {"quotaExceeded", "dailyLimitExceeded"}
+        if method and not quota_gone:
+            quota_charge(method=method, upload_id=upload_id)
+        if quota_gone:
             resume_at = quota_next_reset()
             return QuotaExceeded(
                 f"The daily YouTube API quota is used up (quotaExceeded); it resets at "
@@ -199,8 +199,7 @@ class ChannelSession:
         try:
             result = request.execute()
         except HttpError as exc:
-            quota_charge(method=method, upload_id=upload_id)
-            raise self.error(exc) from None
+            raise self.error(exc, method=method, upload_id=upload_id) from None
         except RefreshError as exc:
             raise self.refresh_failed(exc) from None
         except google_api.TRANSPORT_ERRORS as exc:
@@ -209,6 +208,18 @@ class ChannelSession:
             self.keep_token()
         quota_charge(method=method, upload_id=upload_id)
         return result
+
+    def raw(self, uri: str, method: str, **kwargs):
+        """One authorized HTTP exchange outside the generated client (the resumable
+        protocol's session requests): (response, content), errors translated."""
+        try:
+            return self.http.request(uri, method, **kwargs)
+        except RefreshError as exc:
+            raise self.refresh_failed(exc) from None
+        except google_api.TRANSPORT_ERRORS as exc:
+            raise Unavailable(f"YouTube could not be reached ({exc.__class__.__name__}).") from None
+        finally:
+            self.keep_token()
 
     def require_scope(self, scope: str, what: str) -> None:
         if scope not in (self.connection.scopes or []):
@@ -290,11 +301,13 @@ def playlist_create(
     )
 
 
-def playlist_check_owned(*, session: ChannelSession, playlist_id: str) -> dict:
+def playlist_check_owned(*, session: ChannelSession, playlist_id: str, upload_id=None) -> dict:
     """The playlist, if it is this channel's; NotFound otherwise (another channel's playlist
     does not exist for the caller)."""
     found = session.call(
-        "playlists.list", session.api.playlists().list(part="snippet", id=playlist_id)
+        "playlists.list",
+        session.api.playlists().list(part="snippet", id=playlist_id),
+        upload_id=upload_id,
     )
     for item in found.get("items") or []:
         if (item.get("snippet") or {}).get("channelId") == session.connection.channel_id:
@@ -302,10 +315,13 @@ def playlist_check_owned(*, session: ChannelSession, playlist_id: str) -> dict:
     raise NotFound("Playlist not found on this channel.")
 
 
-def playlist_items_of(*, session: ChannelSession, playlist_id: str, video_id: str) -> list[str]:
+def playlist_items_of(*, session: ChannelSession, playlist_id: str, upload: Upload) -> list[str]:
     found = session.call(
         "playlistItems.list",
-        session.api.playlistItems().list(part="id", playlistId=playlist_id, videoId=video_id),
+        session.api.playlistItems().list(
+            part="id", playlistId=playlist_id, videoId=upload.youtube_video_id
+        ),
+        upload_id=upload.pk,
     )
     return [item["id"] for item in found.get("items") or []]
 
@@ -315,10 +331,8 @@ def playlist_add_video(*, upload: Upload, playlist_id: str) -> str:
     there is reused). Returns the playlist item id."""
     session = channel_session(connection=upload.connection)
     session.require_scope(google_api.SCOPE_FORCE_SSL, "Adding to a playlist")
-    playlist_check_owned(session=session, playlist_id=playlist_id)
-    existing = playlist_items_of(
-        session=session, playlist_id=playlist_id, video_id=upload.youtube_video_id
-    )
+    playlist_check_owned(session=session, playlist_id=playlist_id, upload_id=upload.pk)
+    existing = playlist_items_of(session=session, playlist_id=playlist_id, upload=upload)
     if existing:
         return existing[0]
     body = {
@@ -339,12 +353,14 @@ def playlist_remove_video(*, upload: Upload, playlist_id: str) -> int:
     """Take the upload's video out of the playlist; returns how many items went."""
     session = channel_session(connection=upload.connection)
     session.require_scope(google_api.SCOPE_FORCE_SSL, "Removing from a playlist")
-    playlist_check_owned(session=session, playlist_id=playlist_id)
-    items = playlist_items_of(
-        session=session, playlist_id=playlist_id, video_id=upload.youtube_video_id
-    )
+    playlist_check_owned(session=session, playlist_id=playlist_id, upload_id=upload.pk)
+    items = playlist_items_of(session=session, playlist_id=playlist_id, upload=upload)
     for item_id in items:
-        session.call("playlistItems.delete", session.api.playlistItems().delete(id=item_id))
+        session.call(
+            "playlistItems.delete",
+            session.api.playlistItems().delete(id=item_id),
+            upload_id=upload.pk,
+        )
     Upload.objects.filter(pk=upload.pk, playlist_item_id__in=items).update(playlist_item_id="")
     return len(items)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
+from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload
 
@@ -66,12 +67,9 @@ def video_metadata(upload: Upload) -> dict:
 
 def session_query(session: ChannelSession, uri: str, total: int) -> SessionState:
     """Ask Google how many bytes of the session it holds."""
-    try:
-        response, content = session.http.request(
-            uri, "PUT", headers={"Content-Range": f"bytes */{total}", "Content-Length": "0"}
-        )
-    except google_api.TRANSPORT_ERRORS as exc:
-        raise Unavailable(f"YouTube could not be reached ({exc.__class__.__name__}).") from None
+    response, content = session.raw(
+        uri, "PUT", headers={"Content-Range": f"bytes */{total}", "Content-Length": "0"}
+    )
     if response.status in (200, 201):
         return SessionState(offset=total, video=_json(content))
     if response.status == 308:
@@ -95,15 +93,14 @@ def _open_session(session: ChannelSession, upload: Upload, request, total: int, 
         "X-Upload-Content-Length": str(total),
         "content-length": str(len(request.body or "")),
     }
-    try:
-        response, content = session.http.request(
-            request.uri, method=request.method, body=request.body, headers=headers
-        )
-    except google_api.TRANSPORT_ERRORS as exc:
-        raise Unavailable(f"YouTube could not be reached ({exc.__class__.__name__}).") from None
-    quota_charge(method="videos.insert", upload_id=upload.pk)
+    response, content = session.raw(request.uri, request.method, body=request.body, headers=headers)
     if response.status != 200 or "location" not in response:
-        raise session.error(HttpError(response, content, uri=request.uri))
+        raise session.error(
+            HttpError(response, content, uri=request.uri),
+            method="videos.insert",
+            upload_id=upload.pk,
+        )
+    quota_charge(method="videos.insert", upload_id=upload.pk)
     request.resumable_uri = response["location"]
     request.resumable_progress = 0
     Upload.objects.filter(pk=upload.pk).update(
@@ -119,7 +116,7 @@ def _save_offset(upload: Upload, offset: int) -> None:
     Upload.objects.filter(pk=upload.pk).update(bytes_sent=offset, updated_at=timezone.now())
 
 
-def _finish(upload: Upload, video: dict) -> Upload:
+def _finish(upload: Upload, video: dict, progress: ProgressCallback) -> Upload:
     status = video.get("status") or {}
     Upload.objects.filter(pk=upload.pk).update(
         youtube_video_id=video["id"],
@@ -131,6 +128,7 @@ def _finish(upload: Upload, video: dict) -> Upload:
         updated_at=timezone.now(),
     )
     upload.refresh_from_db()
+    progress(upload.total_bytes, upload.total_bytes)
     return upload
 
 
@@ -160,7 +158,7 @@ def upload_send(*, upload: Upload, session: ChannelSession, progress: ProgressCa
                 raise YouTubeError("The source file changed size during its upload.")
             state = session_query(session, upload.session_uri, total)
             if state.video is not None:
-                return _finish(upload, state.video)
+                return _finish(upload, state.video, progress)
             if state.gone:
                 logger.info("Upload %s: session expired at Google; opening a new one", upload.pk)
             else:
@@ -188,13 +186,15 @@ def _send_chunks(session, upload, request, total, progress) -> Upload:
                 raise error from None
             failures += 1
             reason = f"{exc.resp.status}"
+        except RefreshError as exc:
+            raise session.refresh_failed(exc) from None
         except google_api.TRANSPORT_ERRORS as exc:
             failures += 1
             reason = exc.__class__.__name__
         else:
             failures = 0
             if video is not None:
-                return _finish(upload, video)
+                return _finish(upload, video, progress)
             session.keep_token()
             _save_offset(upload, request.resumable_progress)
             progress(request.resumable_progress, total)

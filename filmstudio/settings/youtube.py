@@ -6,7 +6,7 @@ Inert until a client id is set: the OAuth endpoints answer 503 `youtube_not_conf
 import base64
 import hashlib
 
-from .base import FRONTEND_URL, SECRET_KEY
+from .base import FRONTEND_URL, LOGGING, SECRET_KEY
 from .env import env
 
 # --- The Google OAuth client (Google Cloud console, "OAuth client ID", type "Web application").
@@ -99,3 +99,9 @@ YOUTUBE_QUOTA_COSTS: dict[str, int] = {
 # A video's processing status (videos.list) is fetched again when the list is read and the
 # last answer is older than this (seconds): one call per channel, a unit each.
 YOUTUBE_PROCESSING_REFRESH_SECONDS = env.int("YOUTUBE_PROCESSING_REFRESH_SECONDS", default=60)
+
+# requests-oauthlib logs every token response (and the client's Basic credentials) at DEBUG:
+# these loggers stay at WARNING whatever LOG_LEVEL says, so no token reaches a log line.
+LOGGING["loggers"].update(
+    {"requests_oauthlib": {"level": "WARNING"}, "oauthlib": {"level": "WARNING"}}
+)
