@@ -10,12 +10,12 @@ from tests.factories import UserFactory
 from tests.youtube_integration.test_uploader import send
 from youtube_integration.errors import ScopeMissing
 from youtube_integration.models import Upload
-from youtube_integration.publishing import (
+from youtube_integration.services import channel_session, playlist_create
+from youtube_integration.services.publishing import (
     upload_add_to_playlist,
     upload_insert_captions,
     upload_set_thumbnail,
 )
-from youtube_integration.services import channel_session, playlist_create
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from youtube_integration.errors import (
 from youtube_integration.models import ChannelConnection, QuotaUsage, Upload
 from youtube_integration.quota import quota_next_reset
 from youtube_integration.services import channel_session
-from youtube_integration.uploader import upload_send
+from youtube_integration.services.uploader import upload_send
 
 pytestmark = pytest.mark.django_db
 

@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from googleapiclient.http import MediaIoBaseUpload
 
-from . import google_api
-from .errors import YouTubeError
-from .models import Upload
-from .services import ChannelSession, playlist_add_video
-from .sources import captions_file, thumbnail_file
+from .. import google_api
+from ..errors import YouTubeError
+from ..models import Upload
+from ..sources import captions_file, thumbnail_file
+from .channel import ChannelSession
+from .playlists import playlist_add_video
 
 CAPTION_TRACK_NAME = "FilmStudio"
 

@@ -24,12 +24,12 @@ from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
 from googleapiclient.http import MediaIoBaseUpload
 
-from . import google_api
-from .errors import QuotaExceeded, Unavailable, YouTubeError
-from .models import Upload
-from .quota import quota_charge
-from .services import ChannelSession
-from .sources import source_file
+from .. import google_api
+from ..errors import QuotaExceeded, Unavailable, YouTubeError
+from ..models import Upload
+from ..quota import quota_charge
+from ..sources import source_file
+from .channel import ChannelSession
 
 logger = logging.getLogger(__name__)
 
