@@ -109,6 +109,7 @@ class Upload(models.Model):
         "projects.Asset", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     caption_language = models.CharField(max_length=16, default="en")
+    attach_thumbnail = models.BooleanField(default=True)
 
     title = models.CharField(max_length=100)
     description = models.TextField(max_length=5000, blank=True)

@@ -52,6 +52,8 @@ def source_file(upload: Upload) -> SourceFile:
 
 
 def thumbnail_file(upload: Upload) -> SourceFile | None:
+    if not upload.attach_thumbnail:
+        return None
     if upload.thumbnail_id:
         return _source(upload.thumbnail.file, upload.thumbnail.content_type or "image/jpeg")
     if upload.video_id:
