@@ -11,12 +11,16 @@ def connections_for_user(*, user) -> QuerySet[ChannelConnection]:
     return ChannelConnection.objects.filter(owner=user)
 
 
-def connection_get_for_user(*, user, connection_id) -> ChannelConnection:
-    """The user's connection, or NotFound (another user's channel does not exist for them)."""
+def _get_or_404(queryset: QuerySet, pk, message: str):
+    """The row, or NotFound: another user's object does not exist for the caller."""
     try:
-        return connections_for_user(user=user).get(pk=connection_id)
-    except (ChannelConnection.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Channel not found.") from None
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound(message) from None
+
+
+def connection_get_for_user(*, user, connection_id) -> ChannelConnection:
+    return _get_or_404(connections_for_user(user=user), connection_id, "Channel not found.")
 
 
 def uploads_for_user(*, user) -> QuerySet[Upload]:
@@ -24,10 +28,7 @@ def uploads_for_user(*, user) -> QuerySet[Upload]:
 
 
 def upload_get_for_user(*, user, upload_id) -> Upload:
-    try:
-        return uploads_for_user(user=user).get(pk=upload_id)
-    except (Upload.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Upload not found.") from None
+    return _get_or_404(uploads_for_user(user=user), upload_id, "Upload not found.")
 
 
 def published_videos_for_user(*, user) -> QuerySet[Upload]:

@@ -6,6 +6,7 @@ and the old key can then be dropped. Plaintexts live only in memory for the call
 needs them; nothing here logs.
 """
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -30,24 +31,23 @@ def seal(plaintext: str) -> str:
     return cipher().encrypt(plaintext.encode()).decode() if plaintext else ""
 
 
-def unseal(ciphertext: str) -> str:
-    """The plaintext of a ciphertext made under any configured key ("" stays "")."""
+def _opened(ciphertext: str, operation: Callable[[bytes], bytes]) -> str:
     if not ciphertext:
         return ""
     try:
-        return cipher().decrypt(ciphertext.encode()).decode()
+        return operation(ciphertext.encode()).decode()
     except InvalidToken:
         raise TokenUnreadable("no configured YOUTUBE_TOKEN_KEYS key opens this token") from None
+
+
+def unseal(ciphertext: str) -> str:
+    """The plaintext of a ciphertext made under any configured key ("" stays "")."""
+    return _opened(ciphertext, cipher().decrypt)
 
 
 def reseal(ciphertext: str) -> str:
     """The same plaintext encrypted under the newest key (rotation)."""
-    if not ciphertext:
-        return ""
-    try:
-        return cipher().rotate(ciphertext.encode()).decode()
-    except InvalidToken:
-        raise TokenUnreadable("no configured YOUTUBE_TOKEN_KEYS key opens this token") from None
+    return _opened(ciphertext, cipher().rotate)
 
 
 def keys_problem(keys: list[str]) -> str | None:

@@ -7,6 +7,7 @@ nothing here logs or returns one.
 
 import datetime as dt
 import logging
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.utils import timezone
@@ -88,32 +89,34 @@ class ChannelSession:
             )
         return google_api.translate(exc)
 
-    def call(self, method: str, request, *, upload_id: int | None = None):
-        """Execute one API request (`method` names its quota cost, e.g. "videos.list")."""
+    @contextmanager
+    def _exchange(self):
+        """One exchange with Google: a refused refresh or a lost connection translated, and a
+        token refreshed on the way stored."""
         try:
-            result = request.execute()
-        except HttpError as exc:
-            raise self.error(exc, method=method, upload_id=upload_id) from None
+            yield
         except RefreshError as exc:
             raise self.refresh_failed(exc) from None
         except google_api.TRANSPORT_ERRORS as exc:
             raise Unavailable(f"YouTube could not be reached ({exc.__class__.__name__}).") from None
         finally:
             self.keep_token()
+
+    def call(self, method: str, request, *, upload_id: int | None = None):
+        """Execute one API request (`method` names its quota cost, e.g. "videos.list")."""
+        with self._exchange():
+            try:
+                result = request.execute()
+            except HttpError as exc:
+                raise self.error(exc, method=method, upload_id=upload_id) from None
         quota_charge(method=method, upload_id=upload_id)
         return result
 
     def raw(self, uri: str, method: str, **kwargs):
         """One authorized HTTP exchange outside the generated client (the resumable
-        protocol's session requests): (response, content), errors translated."""
-        try:
+        protocol's session requests): (response, content)."""
+        with self._exchange():
             return self.http.request(uri, method, **kwargs)
-        except RefreshError as exc:
-            raise self.refresh_failed(exc) from None
-        except google_api.TRANSPORT_ERRORS as exc:
-            raise Unavailable(f"YouTube could not be reached ({exc.__class__.__name__}).") from None
-        finally:
-            self.keep_token()
 
     def require_scope(self, scope: str, what: str) -> None:
         if scope not in (self.connection.scopes or []):
