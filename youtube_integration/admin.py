@@ -83,8 +83,6 @@ class UploadAdmin(ReadOnlyAdmin):
         "processing_status",
         "step_tries",
         "quota_units",
-        "error_code",
-        "error_message",
         "created_at",
         "uploaded_at",
     ]

@@ -68,13 +68,14 @@ class Upload(models.Model):
         PUBLIC = "public", "Public"
 
     class Status(models.TextChoices):
+        """Where the publication stands on YouTube's side; failure, cancel and retry are the
+        job's (Upload.job), like every job's."""
+
         PENDING = "pending", "Pending"
         UPLOADING = "uploading", "Uploading"
         # The video exists on YouTube; thumbnail, captions and playlist may still follow.
         UPLOADED = "uploaded", "Uploaded"
         PUBLISHED = "published", "Published"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="youtube_uploads"
@@ -136,8 +137,6 @@ class Upload(models.Model):
     # before inserting again (a crash may fall between Google's answer and our save).
     step_tries = models.JSONField(default=dict, blank=True)
     quota_units = models.PositiveIntegerField(default=0)
-    error_code = models.CharField(max_length=64, blank=True)
-    error_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     uploaded_at = models.DateTimeField(null=True, blank=True)

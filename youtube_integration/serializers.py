@@ -143,6 +143,8 @@ class UploadSerializer(serializers.ModelSerializer):
     url = serializers.CharField(read_only=True)
     job_status = serializers.CharField(source="job.status", read_only=True, default=None)
     progress = serializers.IntegerField(source="job.progress", read_only=True, default=None)
+    error_code = serializers.CharField(source="job.error_code", read_only=True, default="")
+    error_message = serializers.CharField(source="job.error_message", read_only=True, default="")
 
     class Meta:
         model = Upload
