@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from accounts.permissions import IsPlatformStaff
+from filmstudio.permissions import IsPlatformStaff
 
 from . import selectors, serializers, services
 
