@@ -13,7 +13,7 @@ from jobs.stages import FILM_TYPES
 from media_library.models import Video
 from media_library.selectors import videos_visible_to
 from projects.models import Asset, Project
-from projects.selectors import project_assets, project_get_for_user
+from projects.selectors import film_asset, project_assets, project_get_for_user
 
 from .. import google_api
 from ..errors import ReconnectRequired, ScopeMissing
@@ -56,7 +56,7 @@ def _film_of_job(*, user, job_id) -> tuple[Project, dict]:
 
 def _film_of_project(*, user, project_id) -> tuple[Project, dict]:
     project = project_get_for_user(user=user, project_id=project_id)
-    film = _latest(project, Asset.Kind.FILM)
+    film = film_asset(project_id=project.pk)
     if project.status != Project.Status.COMPLETED or film is None:
         raise FilmNotCompleted(f"The project has no completed film (it is {project.status}).")
     return project, {"film": film.pk}
@@ -65,7 +65,7 @@ def _film_of_project(*, user, project_id) -> tuple[Project, dict]:
 def _assets(project: Project, ids: dict) -> dict[str, Asset | None]:
     by_id = {a.pk: a for a in project_assets(project=project).filter(pk__in=ids.values())}
     return {
-        "film": by_id.get(ids.get("film")),
+        "film": film_asset(project_id=project.pk, among=[ids["film"]]),
         "thumbnail": by_id.get(ids.get("thumbnail")) or _latest(project, Asset.Kind.THUMBNAIL),
         "captions": by_id.get(ids.get("subtitles_srt"))
         or _latest(project, Asset.Kind.SUBTITLES, suffix=".srt")
