@@ -8,7 +8,8 @@ import pytest
 import requests
 from django.core.files.base import ContentFile
 
-from projects.models import Asset
+from jobs.models import Job, JobStatus, JobType
+from projects.models import Asset, Project
 from tests.factories import ProjectFactory
 from tests.fakes.google_server import FakeGoogleServer
 from youtube_integration.models import ChannelConnection, Upload
@@ -101,3 +102,26 @@ def make_upload():
         return Upload.objects.create(**{**defaults, **fields})
 
     return build
+
+
+def stored_asset(project, kind, name, content_type):
+    made = Asset.objects.create(project=project, kind=kind, content_type=content_type)
+    made.file.save(name, ContentFile(b"data"))
+    return made
+
+
+@pytest.fixture
+def film_job(user):
+    """A completed full generation with a film, a thumbnail, an SRT and a VTT (tiny files)."""
+    project = ProjectFactory(owner=user, status=Project.Status.COMPLETED, title="The Lighthouse")
+    film = stored_asset(project, Asset.Kind.FILM, "film.mp4", "video/mp4")
+    thumb = stored_asset(project, Asset.Kind.THUMBNAIL, "t.jpg", "image/jpeg")
+    srt = stored_asset(project, Asset.Kind.SUBTITLES, "s.srt", "application/x-subrip")
+    stored_asset(project, Asset.Kind.SUBTITLES, "s.vtt", "text/vtt")
+    return Job.objects.create(
+        owner=user,
+        project=project,
+        type=JobType.FULL_GENERATION,
+        status=JobStatus.COMPLETED,
+        result={"assets": {"film": film.pk, "thumbnail": thumb.pk, "subtitles_srt": srt.pk}},
+    )

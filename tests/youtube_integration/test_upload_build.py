@@ -8,7 +8,7 @@ from filmstudio.errors import NotFound
 from jobs.models import Job, JobStatus, JobType
 from media_library.models import Video
 from projects.models import Asset, Project
-from tests.factories import ProjectFactory, UserFactory
+from tests.factories import UserFactory
 from youtube_integration.errors import ReconnectRequired, ScopeMissing
 from youtube_integration.models import ChannelConnection
 from youtube_integration.services.uploads import (
@@ -19,28 +19,6 @@ from youtube_integration.services.uploads import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def asset(project, kind, name, content_type):
-    made = Asset.objects.create(project=project, kind=kind, content_type=content_type)
-    made.file.save(name, ContentFile(b"data"))
-    return made
-
-
-@pytest.fixture
-def film_job(user):
-    project = ProjectFactory(owner=user, status=Project.Status.COMPLETED, title="The Lighthouse")
-    film = asset(project, Asset.Kind.FILM, "film.mp4", "video/mp4")
-    thumb = asset(project, Asset.Kind.THUMBNAIL, "t.jpg", "image/jpeg")
-    srt = asset(project, Asset.Kind.SUBTITLES, "s.srt", "application/x-subrip")
-    asset(project, Asset.Kind.SUBTITLES, "s.vtt", "text/vtt")
-    return Job.objects.create(
-        owner=user,
-        project=project,
-        type=JobType.FULL_GENERATION,
-        status=JobStatus.COMPLETED,
-        result={"assets": {"film": film.pk, "thumbnail": thumb.pk, "subtitles_srt": srt.pk}},
-    )
 
 
 def test_a_completed_film_job_brings_its_film_thumbnail_and_srt(google, connection, film_job):
