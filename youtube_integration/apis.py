@@ -174,6 +174,37 @@ class VideoListApi(YouTubeApi):
         )
 
 
+class UploadListApi(YouTubeApi):
+    serializer_class = serializers.UploadSerializer
+
+    @extend_schema(responses=serializers.UploadSerializer(many=True))
+    def get(self, request):
+        page = self.paginate_queryset(selectors.uploads_for_user(user=request.user))
+        return self.get_paginated_response(serializers.UploadSerializer(page, many=True).data)
+
+
+class UploadCreateApi(YouTubeApi):
+    serializer_class = serializers.UploadSerializer
+
+    @extend_schema(
+        request=serializers.UploadCreateSerializer,
+        responses={201: serializers.UploadSerializer},
+        description=(
+            "Publish a completed film (`job` or `project`) or a processed library `video` to one "
+            "of the caller's channels: a `youtube_upload` job (no credits) whose stages upload "
+            "(resumable), set the thumbnail, add the captions and the playlist item. Follow it "
+            "at /youtube/uploads/{id} or the job's events. 409 `film_not_completed`, "
+            "`project_held`, `reconnect_required`, `scope_missing`, `nothing_to_attach`."
+        ),
+    )
+    def post(self, request):
+        form = serializers.UploadCreateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        upload = services.upload_publish(user=request.user, **form.validated_data)
+        upload = selectors.upload_get_for_user(user=request.user, upload_id=upload.pk)
+        return Response(serializers.UploadSerializer(upload).data, status=status.HTTP_201_CREATED)
+
+
 class UploadDetailApi(YouTubeApi):
     serializer_class = serializers.UploadSerializer
 

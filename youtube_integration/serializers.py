@@ -112,9 +112,21 @@ class UploadCreateSerializer(serializers.Serializer):
     )
     made_for_kids = serializers.BooleanField(default=False)
     playlist = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    captions = serializers.BooleanField(default=True)
+    captions = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The film's subtitles as a caption track. Absent: when there are some and "
+        "the channel allows captions; true: required (409 otherwise); false: none.",
+    )
     caption_language = serializers.RegexField(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$", default="en")
-    thumbnail = serializers.BooleanField(default=True)
+    thumbnail = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The film's (or video's) thumbnail. Absent: when there is one; true: "
+        "required (409 otherwise); false: none.",
+    )
 
     def validate_tags(self, tags: list[str]) -> list[str]:
         if sum(len(tag) + 1 for tag in tags) > 500:

@@ -19,6 +19,8 @@ urlpatterns = [
         name="youtube-playlist-video",
     ),
     path("youtube/videos", apis.VideoListApi.as_view(), name="youtube-videos"),
+    path("youtube/upload", apis.UploadCreateApi.as_view(), name="youtube-upload-create"),
+    path("youtube/uploads", apis.UploadListApi.as_view(), name="youtube-uploads"),
     path("youtube/uploads/<int:pk>", apis.UploadDetailApi.as_view(), name="youtube-upload"),
     path("youtube/quota", apis.QuotaUsageApi.as_view(), name="youtube-quota"),
 ]

@@ -17,6 +17,7 @@ from .playlists import (
     playlist_remove_video,
     playlists_list,
 )
+from .uploads import upload_build, upload_publish
 from .videos import videos_refresh_status
 
 __all__ = [
@@ -32,5 +33,7 @@ __all__ = [
     "playlist_remove_video",
     "playlists_list",
     "tokens_rotate",
+    "upload_build",
+    "upload_publish",
     "videos_refresh_status",
 ]

@@ -4,11 +4,13 @@ before a job exists: another user's channel, job, project or video is a 404; a f
 not completed, a project held for moderation, a channel that needs a reconnect and a missing
 permission are 409s."""
 
+from django.db import transaction
 from django.db.models import Q
 
 from filmstudio.errors import Conflict, NotFound
-from jobs.models import JobStatus
+from jobs.models import JobStatus, JobType
 from jobs.selectors import job_get_for_user
+from jobs.services import job_create
 from jobs.stages import FILM_TYPES
 from media_library.models import Video
 from media_library.selectors import videos_visible_to
@@ -155,4 +157,15 @@ def upload_build(
         playlist_check_owned(session=channel_session(connection=connection), playlist_id=playlist)
         upload.playlist_id = playlist
     upload.title = upload.title.replace("<", "").replace(">", "")
+    return upload
+
+
+def upload_publish(*, user, **request) -> Upload:
+    """Check the request (upload_build), then create the Upload and its `youtube_upload` job
+    in one transaction: the job's first stage is queued when both exist. Costs no credits."""
+    upload = upload_build(user=user, **request)
+    with transaction.atomic():
+        job, _ = job_create(user=user, project=upload.project, job_type=JobType.YOUTUBE_UPLOAD)
+        upload.job = job
+        upload.save()
     return upload
