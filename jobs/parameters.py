@@ -44,7 +44,7 @@ class ThumbnailGenerationParameters(_Base):
 
 
 class MusicGenerationParameters(_Base):
-    # The ambient bed's two harmonic colours (jobs/pipeline/music.py).
+    # The ambient bed's two harmonic colours (film/music.py).
     mood = serializers.ChoiceField(choices=["dark", "bright"], required=False)
 
 

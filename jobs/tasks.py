@@ -12,10 +12,10 @@ from celery import shared_task
 from celery.exceptions import Retry
 
 from celery_app.queues import Queue
+from film.errors import ScriptError
 
 from . import services
 from .errors import JobStopped
-from .pipeline.errors import ScriptError
 from .stages import STAGES
 
 logger = logging.getLogger(__name__)
