@@ -8,7 +8,15 @@ class YoutubeIntegrationConfig(AppConfig):
     verbose_name = "YouTube publishing"
 
     def ready(self) -> None:
+        from jobs.stages import register_stage
+
+        from . import stages
+
         checks.register(check_token_keys, checks.Tags.security)
+        # The youtube_upload job's stages are declared in the job engine's stage table
+        # (jobs/stages.py); their work is ours.
+        for name, work in stages.STAGE_WORK.items():
+            register_stage(name, work)
 
 
 def check_token_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage]:

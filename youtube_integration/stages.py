@@ -68,3 +68,12 @@ def playlist(job, *, progress) -> dict:
         status=Upload.Status.PUBLISHED, updated_at=timezone.now()
     )
     return {"playlist_item_id": item_id}
+
+
+# The stage table's names (jobs/stages.py) -> their work.
+STAGE_WORK = {
+    "youtube_upload": upload,
+    "youtube_thumbnail": thumbnail,
+    "youtube_captions": captions,
+    "youtube_playlist": playlist,
+}

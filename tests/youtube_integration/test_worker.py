@@ -2,6 +2,8 @@
 rendered film with its captions, thumbnail and playlist; a worker SIGKILLed halfway through
 the upload; faults retried; the quota waiting for its reset; a revoked grant."""
 
+import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from billing.models import CreditTransaction
+from billing.models import CreditAccount, CreditTransaction
 from jobs.models import Job, JobEvent, JobStatus, JobType
 from jobs.services import jobs_sweep_stuck
 from projects.models import Asset, Project
@@ -49,13 +51,15 @@ def rendered_film(tmp_path_factory) -> dict[str, Path]:
     script = folder / "lighthouse.fountain"
     script.write_text(SCRIPT)
     out = folder / "lighthouse.mp4"
+    report = io.StringIO()
     with override_settings(
         FILM_VOICE_PROVIDER="espeak",
         FILM_WORK_DIR=str(folder / "work"),
         FILM_CACHE_DIR=str(folder / "cache"),
     ):
-        call_command("make_film", str(script), "--out", str(out), stdout=open("/dev/null", "w"))  # noqa: SIM115
-    files = {"film": out, "srt": out.with_suffix(".srt"), "thumbnail": out.with_suffix(".jpg")}
+        call_command("make_film", str(script), "--out", str(out), stdout=report)
+    thumbnail = re.search(r"thumbnail: (\S+)", report.getvalue()).group(1)
+    files = {"film": out, "srt": out.with_suffix(".srt"), "thumbnail": Path(thumbnail)}
     assert all(path.stat().st_size for path in files.values())
     assert files["film"].stat().st_size > 2 * CHUNK  # several chunks, so "halfway" exists
     return files
@@ -130,7 +134,7 @@ def test_a_rendered_film_is_published_with_captions_thumbnail_and_playlist(
     playlist = auth_client.post(
         "/api/v1/youtube/playlists", {"channel": channel["id"], "title": "Films"}, format="json"
     ).json()
-    ledger_before = CreditTransaction.objects.filter(account__user=user).count()
+    balance_before = CreditAccount.objects.get(user=user).balance
 
     started = publish(
         auth_client,
@@ -163,8 +167,10 @@ def test_a_rendered_film_is_published_with_captions_thumbnail_and_playlist(
     )
     bytes_events = JobEvent.objects.filter(job=job, message__contains=" bytes")
     assert bytes_events.count() >= 2
-    # Publishing needs no credits: nothing moved in the ledger.
-    assert CreditTransaction.objects.filter(account__user=user).count() == ledger_before
+    # Publishing needs no credits: its reservation and capture are of zero.
+    moved = CreditTransaction.objects.filter(account__user=user, job=job)
+    assert moved.count() == 2 and not moved.exclude(amount=0).exists()
+    assert CreditAccount.objects.get(user=user).balance == balance_before
     listed = auth_client.get("/api/v1/youtube/videos").json()["results"]
     assert [v["youtube_video_id"] for v in listed] == [video_id]
 
@@ -216,7 +222,7 @@ def test_a_503_on_a_chunk_and_a_dropped_connection_are_retried(
 
 
 def test_quota_exceeded_waits_for_the_daily_reset_instead_of_failing(
-    google, connect, auth_client, youtube_worker, rendered_job
+    google, connect, auth_client, youtube_worker, rendered_job, settings
 ):
     youtube_worker()
     channel = connect(auth_client)
@@ -231,13 +237,14 @@ def test_quota_exceeded_waits_for_the_daily_reset_instead_of_failing(
     assert job.status not in (JobStatus.FAILED, JobStatus.COMPLETED)
     assert job.not_before == quota_next_reset()  # the next midnight, Pacific time
     assert JobEvent.objects.filter(job=job, message__contains="quota").exists()
-    # The sweeper leaves it alone until then...
-    jobs_sweep_stuck()
+    # The sweeper leaves it alone until then (however long it has waited)...
+    later = timezone.now() + timedelta(seconds=settings.JOB_RESEND_AFTER + 1)
+    assert jobs_sweep_stuck(now=later)["resent"] == 0
     assert Job.objects.get(pk=job.pk).not_before == job.not_before
     assert not google.sessions
     # ...and sends it again once the quota day has turned.
     Job.objects.filter(pk=job.pk).update(not_before=timezone.now() - timedelta(seconds=1))
-    jobs_sweep_stuck()
+    assert jobs_sweep_stuck(now=later)["resent"] == 1
     wait_for(finished(started["id"]), timeout=120)
     assert len(google.videos) == 1
 
