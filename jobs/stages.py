@@ -248,6 +248,12 @@ def unregister_stage(name: str) -> None:
     _OVERRIDES.pop(name, None)
 
 
+def registered_stages() -> dict[str, StageCallable]:
+    """The callables registered so far (an app's stages), to put back after a temporary
+    override such as the engine tests' doubles."""
+    return dict(_OVERRIDES)
+
+
 def stage_callable(name: str) -> StageCallable:
     """What does stage `name`: a registered override, else its function in film_stages."""
     if name in _OVERRIDES:

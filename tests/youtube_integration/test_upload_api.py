@@ -155,3 +155,11 @@ def test_the_generic_jobs_api_does_not_start_youtube_uploads(auth_client, film_j
     )
 
     assert response.status_code == 400
+
+
+def test_the_youtube_stages_do_youtube_work():
+    from jobs.stages import JOB_TYPE_STAGES, stage_callable
+    from youtube_integration.stages import STAGE_WORK
+
+    assert JOB_TYPE_STAGES[JobType.YOUTUBE_UPLOAD] == tuple(STAGE_WORK)
+    assert all(stage_callable(name) is work for name, work in STAGE_WORK.items())
