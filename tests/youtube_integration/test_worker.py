@@ -129,7 +129,7 @@ def finished(upload_id: int, status: str = JobStatus.COMPLETED):
 def test_a_rendered_film_is_published_with_captions_thumbnail_and_playlist(
     google, connect, auth_client, youtube_worker, rendered_job, rendered_film, user
 ):
-    youtube_worker()
+    worker = youtube_worker()
     channel = connect(auth_client)
     playlist = auth_client.post(
         "/api/v1/youtube/playlists", {"channel": channel["id"], "title": "Films"}, format="json"
@@ -173,6 +173,9 @@ def test_a_rendered_film_is_published_with_captions_thumbnail_and_playlist(
     assert CreditAccount.objects.get(user=user).balance == balance_before
     listed = auth_client.get("/api/v1/youtube/videos").json()["results"]
     assert [v["youtube_video_id"] for v in listed] == [video_id]
+    # The worker logged the publication's tasks, and no token.
+    assert "jobs.stage.youtube_playlist" in worker.logs()
+    assert [t for t in google.issued_tokens() if t in worker.logs()] == []
 
 
 def test_a_worker_killed_halfway_is_replaced_and_the_upload_resumes_from_googles_offset(
@@ -249,8 +252,8 @@ def test_quota_exceeded_waits_for_the_daily_reset_instead_of_failing(
     assert len(google.videos) == 1
 
 
-def test_a_revoked_grant_ends_in_reconnect_required(
-    google, connect, auth_client, youtube_worker, rendered_job
+def test_a_revoked_grant_ends_in_reconnect_required_and_a_retry_after_reconnecting_publishes(
+    google, connect, auth_client, youtube_worker, rendered_job, rendered_film
 ):
     youtube_worker()
     channel = connect(auth_client)
@@ -264,3 +267,9 @@ def test_a_revoked_grant_ends_in_reconnect_required(
     listed = auth_client.get("/api/v1/youtube/channels").json()["results"]
     assert listed[0]["status"] == ChannelConnection.Status.RECONNECT_REQUIRED
     assert not google.videos
+
+    assert connect(auth_client)["status"] == "active"  # the same channel, consented again
+    assert auth_client.post(f"/api/v1/jobs/{job.pk}/retry").status_code == 200
+    wait_for(finished(started["id"]), timeout=120)
+    (video_id,) = google.videos
+    assert google.video_bytes[video_id] == rendered_film["film"].read_bytes()
