@@ -58,8 +58,3 @@ def quota_charge(*, method: str, upload_id: int | None = None, now=None) -> int:
         if upload_id is not None:
             Upload.objects.filter(pk=upload_id).update(quota_units=F("quota_units") + units)
     return units
-
-
-def quota_used_today(now=None) -> int:
-    usage = QuotaUsage.objects.filter(day=quota_day(now), cloud_project=cloud_project()).first()
-    return usage.units if usage else 0
