@@ -86,7 +86,8 @@ class ChannelDetailApi(YouTubeApi):
     @extend_schema(
         responses={204: None},
         description="Revoke the grant at Google and delete the connection (503 and kept if "
-        "Google cannot be reached; 409 `upload_in_progress` while an upload uses it).",
+        "Google cannot be reached). Its published videos stay listed; an upload still "
+        "running on it fails with `reconnect_required`.",
     )
     def delete(self, request, pk: int):
         connection = selectors.connection_get_for_user(user=request.user, connection_id=pk)
