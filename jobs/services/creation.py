@@ -73,13 +73,14 @@ def _replay(*, user, key: str | None, fingerprint: str) -> Job | None:
 
 
 def job_quote(
-    *, project: Project, job_type: str, parameters: dict, script: str | None = None
+    *, project: Project | None, job_type: str, parameters: dict, script: str | None = None
 ) -> tuple[dict, int, int]:
     """(cleaned parameters, seconds priced, credits) of a job on the project, with `script`
     in place of the project's screenplay when given. Invalid parameters raise a
     ValidationError, an unusable screenplay InvalidScript; nothing is written."""
     cleaned = parameters_validate(job_type=job_type, parameters=parameters)
-    seconds = cleaned.get("target_duration") or project.target_duration
+    # A job without a project (a YouTube upload of a library video) is priced on no length.
+    seconds = cleaned.get("target_duration") or (project.target_duration if project else 0)
     if job_type in SCRIPT_TYPES:
         breakdown = script_validate(text=project.script if script is None else script)
         # The film runs as long as its narration, whatever the target says: a long script
@@ -88,7 +89,7 @@ def job_quote(
     return cleaned, seconds, job_cost(job_type=job_type, target_duration=seconds)
 
 
-def _priced(*, project: Project, job_type: str, parameters: dict):
+def _priced(*, project: Project | None, job_type: str, parameters: dict):
     """(cleaned parameters, cost, moderation verdict or None): every check that can refuse
     the job, run before any credit moves."""
     cleaned, _, cost = job_quote(project=project, job_type=job_type, parameters=parameters)
@@ -100,7 +101,7 @@ def _priced(*, project: Project, job_type: str, parameters: dict):
 def job_create(
     *,
     user,
-    project: Project,
+    project: Project | None,
     job_type: str,
     parameters: dict | None = None,
     priority: str = JobPriority.NORMAL,
@@ -120,7 +121,10 @@ def job_create(
     if job_type not in JobType.values:
         raise InvalidJobType(f"Unknown job type {job_type!r}.")
     fingerprint = _fingerprint(
-        project_id=project.pk, job_type=job_type, parameters=parameters, priority=priority
+        project_id=project.pk if project else None,
+        job_type=job_type,
+        parameters=parameters,
+        priority=priority,
     )
     existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
     if existing is not None:
