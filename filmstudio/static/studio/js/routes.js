@@ -1,11 +1,11 @@
 // Every page of the studio. The first path segment of each must be one of the sections the
 // server serves the studio at (filmstudio/studio.py SECTIONS). Page modules load on demand.
 //
-// Places kept for pages whose API is still being built (added when it exists):
+// Places kept for the pages still to build:
 //   /credits/plans      plans and credit packs, Stripe Checkout, the subscription and the
-//                       billing portal (billing API, issue 10) — linked from /credits
-//   /account/youtube    connect a YouTube channel (issue 11) — linked from /account
-//   a "YouTube" panel on /projects/:id to publish the film there and follow the upload
+//                       billing portal (once the billing API exists) — linked from /credits
+//   /account/youtube    connect a YouTube channel (/api/v1/youtube/...) — linked from /account
+//   a "YouTube" panel on /projects/:id to publish the film there and follow the upload job
 const auth = () => import("./pages/auth.js");
 const account = () => import("./pages/account.js");
 const projects = () => import("./pages/projects.js");
