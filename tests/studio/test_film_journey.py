@@ -22,10 +22,11 @@ def _watch_render(page: Page) -> list[int]:
     seen: list[int] = []
 
     def finished():
+        # The text first: the bar read after it is at least as new (one render updates both).
+        text = status.inner_text()
         value = progress.get_attribute("value")
         if value is not None and (not seen or seen[-1] != int(value)):
             seen.append(int(value))
-        text = status.inner_text()
         return any(word in text for word in ("Finished", "Failed", "Cancelled"))
 
     until(page, finished, timeout=RENDER_TIMEOUT_S)
