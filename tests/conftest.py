@@ -4,7 +4,7 @@ from rest_framework.test import APIClient
 
 from tests.factories import UserFactory
 
-pytest_plugins = ["tests.celery_worker"]
+pytest_plugins = ["tests.celery_worker", "tests.djstripe_schema"]
 
 
 @pytest.fixture(autouse=True)
