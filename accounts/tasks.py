@@ -3,15 +3,26 @@
 from celery import shared_task
 
 from accounts.services import password_reset_email_send
+from celery_app.queues import Queue
 
 
 # A mail is cheap and a duplicate is harmless, so no late acks; the limits bound a hung SMTP.
-@shared_task(name="accounts.password_reset_email", soft_time_limit=60, time_limit=90)
+@shared_task(
+    name="accounts.password_reset_email",
+    queue_name=Queue.DEFAULT,
+    soft_time_limit=60,
+    time_limit=90,
+)
 def password_reset_email_task(*, email: str) -> bool:
     return password_reset_email_send(email=email)
 
 
-@shared_task(name="accounts.flush_expired_tokens", soft_time_limit=300, time_limit=330)
+@shared_task(
+    name="accounts.flush_expired_tokens",
+    queue_name=Queue.DEFAULT,
+    soft_time_limit=300,
+    time_limit=330,
+)
 def flush_expired_tokens() -> None:
     """Drop outstanding/blacklisted rows of refresh tokens that expired (SimpleJWT's own)."""
     from django.core.management import call_command

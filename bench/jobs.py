@@ -6,7 +6,9 @@ same broker, measured in the same run.
 
 It migrates the database named by DATABASE_URL, starts one worker subprocess (prefork, 2
 processes, every queue), creates a throwaway user and project, and deletes them at the end.
-Prints a markdown table.
+Prints a markdown table. The engine is measured, not the film pipeline: the worker runs every
+stage with the tests' stage doubles (tests/jobs/stage_doubles.py: a few progress reports, no
+render work), and the bare round trip is their no-op task.
 """
 
 import argparse
@@ -25,9 +27,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "filmstudio.settings")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("DEBUG", "false")
-# The engine is measured, not the film pipeline: placeholder stages (no render work), here and
-# in the worker subprocess (it inherits this environment).
-os.environ.setdefault("JOB_STAGE_WORK", "placeholder")
 
 import django  # noqa: E402
 
@@ -43,8 +42,9 @@ from accounts.models import User  # noqa: E402
 from billing.services import credits_grant  # noqa: E402
 from celery_app import app  # noqa: E402
 from jobs.models import Job  # noqa: E402
-from jobs.tasks import noop  # noqa: E402
 from projects.models import Project  # noqa: E402
+from tests.jobs import stage_doubles  # noqa: E402
+from tests.jobs.stage_doubles import noop  # noqa: E402
 
 
 def start_worker() -> tuple[subprocess.Popen, str]:
@@ -53,7 +53,8 @@ def start_worker() -> tuple[subprocess.Popen, str]:
     proc = subprocess.Popen(
         [str(Path(sys.executable).with_name("celery")), "-A", "celery_app", "worker",
          "-Q", "default,media,gpu", "--pool", "prefork", "--concurrency", "2",
-         "-n", hostname, "--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+         "-n", hostname, "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
+         "--include", stage_doubles.MODULE],
         cwd=ROOT, env={**os.environ, "CONN_MAX_AGE": "60"}, stdout=log,
         stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
@@ -105,14 +106,14 @@ def main() -> None:
     try:
         # Warm-up: connections, imports, the worker's pool processes.
         for _ in range(5):
-            noop.apply_async(args=[1], queue="default").get(timeout=10)
+            noop.apply_async(args=[1]).get(timeout=10)
             first_stage_started(client.post("/api/v1/jobs", body, format="json").json()["id"])
 
         # 1. Bare broker round trip: publish a no-op, a worker runs it, the result comes back.
         bare = []
         for _ in range(args.samples):
             t0 = time.perf_counter()
-            noop.apply_async(args=[1], queue="default").get(timeout=10)
+            noop.apply_async(args=[1]).get(timeout=10)
             bare.append(time.perf_counter() - t0)
 
         # 2. Job latency, one at a time (empty queue): from sending the POST to the worker
@@ -160,7 +161,7 @@ def main() -> None:
     print(f"| median job row inserted → first stage started | {median_ms(from_row)} ms |")
     print(f"| median job queued (commit) → first stage started | {median_ms(from_queued)} ms |")
     print(f"| queued → started / bare round trip (target ≤ 2×) | {ratio:.2f}× |")
-    print(f"\nstage work: {settings.JOB_STAGE_WORK}; broker: Redis; worker: prefork, 2 processes")
+    print("\nstage work: stage doubles; broker: Redis; worker: prefork, 2 processes")
 
 
 if __name__ == "__main__":

@@ -1,30 +1,13 @@
-"""Explicit routes: job stages go where jobs/stages.py says; every other task that does not
-run on `default` is listed here."""
+"""One generic route: a task goes to the queue it declares (`@shared_task(queue_name=Queue.X)`).
+
+Celery 5.5 deprecated the `queue` task attribute (it stops working in 6.0; routes are the
+supported way), so tasks declare a `queue_name` of their own and this router reads it. The
+router knows queues, not apps: it never imports one.
+"""
 
 from .queues import Queue
 
-ROUTES: dict[str, Queue] = {
-    "jobs.sweep_stuck": Queue.DEFAULT,
-    "billing.monthly_allowance": Queue.DEFAULT,
-    # Film work dirs live on the machines that render (media workers).
-    "jobs.clean_work_dirs": Queue.MEDIA,
-    "jobs.prune_film_cache": Queue.MEDIA,
-    # Media library: ffmpeg work and its housekeeping.
-    "media_library.video_process": Queue.MEDIA,
-    "media_library.quotas_reset_weekly": Queue.MEDIA,
-    "media_library.maintenance": Queue.MEDIA,
-}
 
-
-STAGE_TASK_PREFIX = "jobs.stage."
-
-
-def route_task(name, args, kwargs, options, task=None, **kw):
-    if name.startswith(STAGE_TASK_PREFIX):
-        # Each job stage names its own queue (jobs/stages.py STAGES): one place, not two.
-        from jobs.stages import STAGES
-
-        stage = STAGES.get(name.removeprefix(STAGE_TASK_PREFIX))
-        return {"queue": stage.queue.value} if stage else None
-    queue = ROUTES.get(name)
-    return {"queue": queue.value} if queue else None
+def route_by_declared_queue(name, args, kwargs, options, task=None, **kw):
+    queue = getattr(task, "queue_name", None)
+    return {"queue": Queue(queue).value} if queue else None

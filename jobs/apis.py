@@ -146,15 +146,13 @@ class JobStatusApi(GenericAPIView):
     def patch(self, request, pk: int):
         data = JobStatusUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        job = selectors.job_get(job_id=pk)
         services.job_set_status(
-            job=job,
+            job=selectors.job_get(job_id=pk),
             status=data.validated_data["status"],
             actor=request.user,
             message=data.validated_data.get("message", ""),
         )
-        job = Job.objects.prefetch_related("events").get(pk=pk)
-        return Response(JobDetailSerializer(job).data)
+        return Response(JobDetailSerializer(selectors.job_get(job_id=pk, with_events=True)).data)
 
 
 class JobStatsApi(GenericAPIView):
@@ -219,7 +217,7 @@ def _event_stream(job_id: int, after_id: int):
     yield "retry: 3000\n\n"
     last_write = time.monotonic()
     while True:
-        status_now = Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
+        status_now = selectors.job_status(job_id=job_id)
         # Events are read after the status: a terminal status means its event is already
         # written, so this batch contains everything up to the end.
         events = selectors.job_events_after(job_id=job_id, after_id=after_id, limit=1000)

@@ -1,7 +1,6 @@
 """What `parameters` each job type accepts. Unknown keys are refused, so a typo is a 400
 and not a silently ignored option; only what the stages really use is accepted."""
 
-from django.conf import settings
 from rest_framework import serializers
 
 from .models import JobType
@@ -10,18 +9,6 @@ from .models import JobType
 class _Base(serializers.Serializer):
     # Seconds; the project's target duration when absent. Same bounds as Project.
     target_duration = serializers.IntegerField(min_value=5, max_value=600, required=False)
-    # Test and benchmark controls of the placeholder stages (see jobs.stages).
-    placeholder = serializers.DictField(required=False)
-
-    def validate_placeholder(self, value):
-        if not settings.JOB_PLACEHOLDER_CONTROLS:
-            raise serializers.ValidationError("Placeholder controls are switched off.")
-        for key in value:
-            if key not in ("delay", "fail"):
-                raise serializers.ValidationError(f"Unknown placeholder control {key!r}.")
-            if not isinstance(value[key], dict):
-                raise serializers.ValidationError(f"{key} must map stage names to numbers.")
-        return value
 
     def validate(self, attrs):
         unknown = set(self.initial_data) - set(self.fields)

@@ -29,9 +29,7 @@ def jobs_list(*, user, filters: dict | None = None) -> QuerySet[Job]:
     return qs.order_by("-created_at", "-id")
 
 
-def job_get_for_user(*, user, job_id, with_events: bool = False) -> Job:
-    """The user's job, or NotFound (another user's job does not exist for them)."""
-    qs = jobs_for_user(user=user).select_related("project")
+def _get(qs: QuerySet[Job], job_id, *, with_events: bool) -> Job:
     if with_events:
         qs = qs.prefetch_related(Prefetch("events", queryset=JobEvent.objects.order_by("id")))
     try:
@@ -40,11 +38,20 @@ def job_get_for_user(*, user, job_id, with_events: bool = False) -> Job:
         raise NotFound("Job not found.") from None
 
 
-def job_get(*, job_id) -> Job:
-    try:
-        return Job.objects.select_related("project", "owner").get(pk=job_id)
-    except (Job.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Job not found.") from None
+def job_get_for_user(*, user, job_id, with_events: bool = False) -> Job:
+    """The user's job, or NotFound (another user's job does not exist for them)."""
+    return _get(jobs_for_user(user=user).select_related("project"), job_id, with_events=with_events)
+
+
+def job_get(*, job_id, with_events: bool = False) -> Job:
+    """Any job (staff), or NotFound."""
+    qs = Job.objects.select_related("project", "owner")
+    return _get(qs, job_id, with_events=with_events)
+
+
+def job_status(*, job_id: int) -> str | None:
+    """The job's status now, or None when it is gone."""
+    return Job.objects.filter(pk=job_id).values_list("status", flat=True).first()
 
 
 def job_events_after(*, job_id: int, after_id: int = 0, limit: int = 200) -> list[JobEvent]:

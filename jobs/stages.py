@@ -18,25 +18,19 @@ A stage callable has the signature
   "stage_failed") and `error_message` = str(exc). Must be safe to run again (a retry or a
   redelivery after a crash reruns the stage from the start).
 
-The film pipeline (jobs/film_stages.py) does every stage's work; with settings.JOB_STAGE_WORK
-= "placeholder" every stage runs `placeholder_stage` instead (the engine's own tests and
-benchmark). `register_stage(name, callable)` puts another callable in front of either.
+The film pipeline (jobs/film_stages.py) does every stage's work. `register_stage(name,
+callable)` puts another callable in front of it: the plug-in point (the engine's tests and
+benchmark register their doubles here, see tests/jobs/stage_doubles.py).
 """
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.conf import settings
-
 from celery_app.queues import Queue
 
-from .models import Job, JobStatus, JobType
-
-
-class JobStopped(Exception):
-    """The job was cancelled, failed or moved on while this stage ran: stop quietly."""
+from .errors import JobStopped  # noqa: F401 (stage callables let it propagate; see above)
+from .models import JobStatus, JobType
 
 
 class Progress(Protocol):
@@ -99,31 +93,7 @@ def next_stage(job_type: str, stage: str) -> str | None:
     return stages[i + 1] if i + 1 < len(stages) else None
 
 
-class PlaceholderFailure(Exception):
-    code = "placeholder_failure"
-
-
-def placeholder_stage(job: Job, *, progress: Progress) -> dict:
-    """PLACEHOLDER work for a stage until the film pipeline is plugged in: reports progress
-    in a few steps and returns a marker. With settings.JOB_PLACEHOLDER_CONTROLS on at job
-    creation, `parameters.placeholder` steers it for tests and benchmarks:
-    {"delay": {stage: seconds}, "fail": {stage: n}} (the first n tries of the stage raise).
-    """
-    stage = job.current_stage
-    controls = job.parameters.get("placeholder") or {}
-    fail_first = int((controls.get("fail") or {}).get(stage, 0))
-    delay = float((controls.get("delay") or {}).get(stage, 0))
-    steps = 4
-    for step in range(steps):
-        if delay:
-            time.sleep(delay / steps)
-        if step == 0 and job.stage_attempt <= fail_first:
-            raise PlaceholderFailure(f"placeholder {stage} failed on try {job.stage_attempt}")
-        progress(int((step + 1) * 100 / steps), f"{stage}: step {step + 1}/{steps}")
-    return {"placeholder": True}
-
-
-# Stage callables registered at run time, ahead of the configured work (tests, plug-ins).
+# Stage callables registered at run time, ahead of the film pipeline (tests, plug-ins).
 _OVERRIDES: dict[str, StageCallable] = {}
 
 
@@ -139,12 +109,9 @@ def unregister_stage(name: str) -> None:
 
 
 def stage_callable(name: str) -> StageCallable:
-    """What does stage `name`: a registered override, else the work settings.JOB_STAGE_WORK
-    names ("pipeline": the film pipeline in jobs.film_stages; "placeholder")."""
+    """What does stage `name`: a registered override, else the film pipeline."""
     if name in _OVERRIDES:
         return _OVERRIDES[name]
-    if settings.JOB_STAGE_WORK == "placeholder":
-        return placeholder_stage
     from .film_stages import PIPELINE_STAGES  # imports the render engines: only when needed
 
     return PIPELINE_STAGES[name]

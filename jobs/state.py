@@ -17,8 +17,7 @@ InvalidTransition (409 `invalid_transition`).
 from django.db import transaction
 from django.utils import timezone
 
-from filmstudio.errors import Conflict
-
+from .errors import InvalidTransition
 from .models import Job, JobEvent, JobStatus
 
 S = JobStatus
@@ -51,10 +50,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
-
-
 def valid_transitions(status: str) -> list[str]:
     """The states reachable from `status` in one step, forward path first."""
     allowed = TRANSITIONS.get(status, frozenset())
@@ -64,6 +59,19 @@ def valid_transitions(status: str) -> list[str]:
 
 def can_transition(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, frozenset())
+
+
+def check_transition(from_status: str, to_status: str, *, detail: str = "") -> None:
+    """Raise InvalidTransition (409) unless the table has the edge; `detail` replaces the
+    standard message (which lists the states allowed from `from_status`)."""
+    if can_transition(from_status, to_status):
+        return
+    if detail:
+        raise InvalidTransition(detail)
+    raise InvalidTransition(
+        f"A {from_status} job cannot become {to_status}.",
+        errors={"status": [f"Allowed from {from_status}: {valid_transitions(from_status)}"]},
+    )
 
 
 def lock_job(job_id: int) -> Job:
@@ -91,11 +99,7 @@ def transition(job: Job, to_status: str, *, message: str = "", **fields) -> Job:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("transition() needs the row lock of an enclosing transaction")
     from_status = job.status
-    if not can_transition(from_status, to_status):
-        raise InvalidTransition(
-            f"A {from_status} job cannot become {to_status}.",
-            errors={"status": [f"Allowed from {from_status}: {valid_transitions(from_status)}"]},
-        )
+    check_transition(from_status, to_status)
     job.status = to_status
     now = timezone.now()
     if to_status in TERMINAL:

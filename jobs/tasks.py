@@ -1,8 +1,9 @@
 """Celery tasks of the job engine: thin adapters that take ids and call jobs.services.
 
-One task per stage (`jobs.stage.<name>`), so each has its own route (celery_app/routes.py),
-time limits and retry budget. Every stage task is idempotent: `job_stage_begin` refuses a
-job that moved on, and `job_stage_finish` only advances a job still in that stage.
+One task per stage (`jobs.stage.<name>`), so each has its own queue (its stage's, from
+jobs/stages.py), time limits and retry budget. Every task declares its queue. Every stage
+task is idempotent: `job_stage_begin` refuses a job that moved on, and `job_stage_finish`
+only advances a job still in that stage.
 """
 
 import logging
@@ -10,9 +11,12 @@ import logging
 from celery import shared_task
 from celery.exceptions import Retry
 
+from celery_app.queues import Queue
+
 from . import services
+from .errors import JobStopped
 from .pipeline.errors import ScriptError
-from .stages import STAGES, JobStopped
+from .stages import STAGES
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +38,7 @@ def _make_stage_task(stage: str):
 
     @shared_task(
         name=f"jobs.stage.{stage}",
+        queue_name=STAGES[stage].queue,
         bind=True,
         acks_late=True,
         # A worker that dies mid-stage (SIGKILL, OOM) hands the task back to the broker.
@@ -77,25 +82,20 @@ def _make_stage_task(stage: str):
 STAGE_TASKS = {stage: _make_stage_task(stage) for stage in STAGES}
 
 
-@shared_task(name="jobs.sweep_stuck", ignore_result=True)
+@shared_task(name="jobs.sweep_stuck", queue_name=Queue.DEFAULT, ignore_result=True)
 def sweep_stuck_jobs() -> dict:
     return services.jobs_sweep_stuck()
 
 
-@shared_task(name="jobs.noop", ignore_result=False)
-def noop(value=None):
-    """Does nothing: the benchmark's bare broker round trip and the worker fixture's ping."""
-    return value
-
-
-@shared_task(name="jobs.clean_work_dirs", ignore_result=True)
+# Film work dirs and the render cache live on the machines that render (media workers).
+@shared_task(name="jobs.clean_work_dirs", queue_name=Queue.MEDIA, ignore_result=True)
 def clean_work_dirs() -> int:
     from .film_stages import film_work_dirs_clean
 
     return film_work_dirs_clean()
 
 
-@shared_task(name="jobs.prune_film_cache", ignore_result=True)
+@shared_task(name="jobs.prune_film_cache", queue_name=Queue.MEDIA, ignore_result=True)
 def prune_film_cache() -> int:
     from .film_stages import film_cache_prune
 

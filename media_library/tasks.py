@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.conf import settings
 
+from celery_app.queues import Queue
+
 from .quota import quotas_reset_weekly
 from .resumable import upload_sessions_expire
 from .services import video_process, videos_requeue_stuck
@@ -10,6 +12,7 @@ from .services import video_process, videos_requeue_stuck
 
 @shared_task(
     name="media_library.video_process",
+    queue_name=Queue.MEDIA,
     acks_late=True,
     reject_on_worker_lost=True,
     soft_time_limit=settings.MEDIA_TASK_SOFT_TIME_LIMIT,
@@ -20,12 +23,12 @@ def video_process_task(video_id: int) -> str | None:
     return video.status if video else None
 
 
-@shared_task(name="media_library.quotas_reset_weekly")
+@shared_task(name="media_library.quotas_reset_weekly", queue_name=Queue.MEDIA)
 def quotas_reset_weekly_task() -> int:
     return quotas_reset_weekly()
 
 
-@shared_task(name="media_library.maintenance")
+@shared_task(name="media_library.maintenance", queue_name=Queue.MEDIA)
 def media_maintenance_task() -> dict:
     """Hourly: re-queue videos stuck by a dead worker, free abandoned resumable uploads."""
     return {"requeued": videos_requeue_stuck(), "expired_uploads": upload_sessions_expire()}

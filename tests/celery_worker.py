@@ -10,6 +10,9 @@ Use from a test module (or conftest) with `pytest_plugins = ["tests.celery_worke
     def test_two(celery_worker_factory):        # start as many as needed, with extra env
         a = celery_worker_factory(name="a", pool="solo", env={"JOB_STAGE_MAX_RETRIES": "1"})
 
+Job stages run with the engine's doubles (tests/jobs/stage_doubles.py, steered per project)
+unless the worker is started with `stage_doubles=False` (the film tests: the real pipeline).
+
 The tests must be transactional (`django_db(transaction=True)`): the worker is another
 process and only sees committed rows. Queues (and Redis' unacked bookkeeping) are purged
 before and after every test; workers are killed at teardown and their logs are printed
@@ -45,9 +48,9 @@ WORKER_ENV = {
     "JOB_RETRY_BACKOFF_BASE": "0.1",
     "JOB_RETRY_JITTER": "0.1",
     "LOG_LEVEL": "INFO",
-    # The engine's tests steer placeholder stages; the film tests ask for "pipeline".
-    "JOB_STAGE_WORK": "placeholder",
 }
+# Loaded by the worker (`--include`): it registers the stage doubles when the worker starts.
+STAGE_DOUBLES = "tests.jobs.stage_doubles"
 
 
 def wait_for(predicate: Callable[[], object], *, timeout: float = 30, interval: float = 0.1):
@@ -88,7 +91,9 @@ def purge_broker() -> None:
 
 
 class Worker:
-    def __init__(self, *, name: str, queues: str, pool: str, concurrency: int, env, log: Path):
+    def __init__(
+        self, *, name: str, queues: str, pool: str, concurrency: int, include, env, log: Path
+    ):
         self.hostname = f"{name}-{uuid.uuid4().hex[:6]}@tests"
         self.log_path = log
         self._log = open(log, "ab")  # noqa: SIM115 (open for the life of the worker)
@@ -109,6 +114,7 @@ class Worker:
             "INFO",
             "--without-gossip",
             "--without-mingle",
+            *(["--include", ",".join(include)] if include else []),
         ]
         # Its own process group, so a kill reaches the pool's children too.
         self.proc = subprocess.Popen(
@@ -169,7 +175,8 @@ def _require_redis():
 @pytest.fixture
 def celery_worker_factory(request, transactional_db, tmp_path, settings):
     """Start real workers: `factory(name="w", queues="default,media,gpu", pool="prefork",
-    concurrency=2, env={...}, ready=True) -> Worker` (pinged before it is returned)."""
+    concurrency=2, env={...}, stage_doubles=True, ready=True) -> Worker` (pinged before it
+    is returned)."""
     _require_redis()
     purge_broker()
     workers: list[Worker] = []
@@ -188,6 +195,7 @@ def celery_worker_factory(request, transactional_db, tmp_path, settings):
         pool: str = "prefork",
         concurrency: int = 2,
         env: dict | None = None,
+        stage_doubles: bool = True,
         ready: bool = True,
     ) -> Worker:
         worker = Worker(
@@ -195,6 +203,7 @@ def celery_worker_factory(request, transactional_db, tmp_path, settings):
             queues=queues,
             pool=pool,
             concurrency=concurrency,
+            include=[STAGE_DOUBLES] if stage_doubles else [],
             env={**base_env, **(env or {})},
             log=tmp_path / f"celery-{name}-{len(workers)}.log",
         )

@@ -52,19 +52,14 @@ JOB_SWEEPER_MAX_REQUEUES = env.int("JOB_SWEEPER_MAX_REQUEUES", default=2)
 # Cancel kills the running stage process (prefork pool) instead of waiting for its next
 # progress check; the check still runs, so the solo pool stops too.
 JOB_CANCEL_TERMINATE = env.bool("JOB_CANCEL_TERMINATE", default=True)
-# Placeholder stages (until the film pipeline is plugged in) read `parameters.placeholder`
-# (delay / fail counts) only when this is on: tests and benchmarks, never production.
-JOB_PLACEHOLDER_CONTROLS = env.bool("JOB_PLACEHOLDER_CONTROLS", default=False)
 # Server-Sent Events: how often the stream polls JobEvent rows (seconds) and how long one
 # stream may stay open before the client must reconnect (proxies cut idle streams anyway).
 JOB_EVENTS_POLL_INTERVAL = env.float("JOB_EVENTS_POLL_INTERVAL", default=1.0)
 JOB_EVENTS_MAX_SECONDS = env.int("JOB_EVENTS_MAX_SECONDS", default=15 * 60)
 
-# --- Which work the stages do: "pipeline" renders films (jobs/film_stages.py); "placeholder"
-# runs the engine's placeholder stages, for the engine's own tests and benchmark.
-JOB_STAGE_WORK = env("JOB_STAGE_WORK", default="pipeline")
-# Each film job renders in its own folder here (manifest, clips, the composed film). Every
-# worker that runs film stages must see the same folder: one machine, or a shared volume.
+# --- Film stages. Each film job renders in its own folder here (manifest, clips, the
+# composed film). Every worker that runs film stages must see the same folder: one machine,
+# or a shared volume.
 FILM_WORK_DIR = env("FILM_WORK_DIR", default=str(VAR_DIR / "film-work"))
 # A failed job's work dir is kept this long for a retry, then the hourly clean-up removes it.
 FILM_WORK_KEEP_FAILED_DAYS = env.int("FILM_WORK_KEEP_FAILED_DAYS", default=7)

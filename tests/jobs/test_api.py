@@ -113,10 +113,8 @@ class TestCreate:
         assert field in response.json()["errors"]
         assert _balance(user) == 100
 
-    def test_placeholder_controls_are_refused_when_switched_off(
-        self, auth_client, user, project, fund, settings
-    ):
-        settings.JOB_PLACEHOLDER_CONTROLS = False
+    def test_test_controls_are_not_a_parameter(self, auth_client, user, project, fund):
+        # The engine's tests steer their stage doubles out of band, never through the API.
         fund(user, 100)
         response = _post_job(auth_client, project, parameters={"placeholder": {"delay": {}}})
         assert response.status_code == 400

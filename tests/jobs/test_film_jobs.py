@@ -65,14 +65,14 @@ def test_full_generation_through_the_api_produces_a_film(
     )
     # Film stages take seconds, not the engine tests' tenths: give them real limits.
     celery_worker_factory(
+        stage_doubles=False,
         env={
-            "JOB_STAGE_WORK": "pipeline",
             "JOB_STAGE_SOFT_TIME_LIMIT": "240",
             "JOB_STAGE_TIME_LIMIT": "250",
             "CELERY_VISIBILITY_TIMEOUT": "600",
             "FILM_WORK_DIR": str(tmp_path / "work"),
             "FILM_CACHE_DIR": str(tmp_path / "cache"),
-        }
+        },
     )
 
     response = auth_client.post(
@@ -138,8 +138,7 @@ def test_full_generation_through_the_api_produces_a_film(
 @pytest.mark.django_db
 class TestModeration:
     @pytest.fixture(autouse=True)
-    def _funds(self, settings, user):
-        settings.JOB_STAGE_WORK = "placeholder"
+    def _funds(self, user):
         from billing.services import credits_grant
 
         credits_grant(user=user, amount=200, reason="test funds")

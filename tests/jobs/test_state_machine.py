@@ -67,23 +67,12 @@ def test_a_late_duplicate_of_a_finished_stage_does_nothing(user, project, fund):
     assert Job.objects.get(pk=job.pk).events.count() == events
 
 
-def test_every_stage_task_is_routed_to_its_stages_queue():
-    from celery_app import app
-
-    def queue_of(task_name: str) -> str:
-        return app.amqp.router.route({}, task_name)["queue"].name
-
-    for name, stage in STAGES.items():
-        assert queue_of(f"jobs.stage.{name}") == stage.queue.value
-    assert queue_of("jobs.stage.image_generation") == "gpu"
-    assert queue_of("jobs.stage.video_generation") == "gpu"
-    assert queue_of("jobs.stage.video_composition") == "media"
-    assert queue_of("jobs.sweep_stuck") == "default"
-    assert queue_of("media_library.video_process") == "media"
+def test_the_full_generation_runs_every_stage_in_order():
+    # Which queue each stage's task goes to: tests/filmstudio/test_celery_queues.py.
     assert JOB_TYPE_STAGES["full_generation"] == tuple(STAGES)
 
 
-def test_a_registered_stage_callable_replaces_the_placeholder(user, project, fund):
+def test_a_registered_stage_callable_does_the_stage(user, project, fund):
     fund(user, 100)
     seen = {}
 

@@ -12,17 +12,15 @@ from jobs.stages import STAGES
 from projects.models import Project
 from tests.celery_worker import wait_for
 
+from .stage_doubles import steer
+
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 FULL_COST = None  # computed per test from the settings
 
 
-def _create(client, project, job_type="full_generation", **parameters):
-    response = client.post(
-        "/api/v1/jobs",
-        {"project": project.pk, "type": job_type, "parameters": parameters},
-        format="json",
-    )
+def _create(client, project, job_type="full_generation"):
+    response = client.post("/api/v1/jobs", {"project": project.pk, "type": job_type}, format="json")
     assert response.status_code == 201, response.json()
     return response.json()["id"]
 
@@ -92,7 +90,8 @@ def test_cancel_while_a_stage_runs_stops_later_stages_and_refunds_once(
     cost = job_cost(job_type="full_generation", target_duration=60)
     fund(user, cost)
     # given a job whose image stage takes a while
-    job_id = _create(auth_client, project, placeholder={"delay": {"image_generation": 4}})
+    steer(project, delay={"image_generation": 4})
+    job_id = _create(auth_client, project)
     wait_for(
         lambda: (
             Job.objects.filter(pk=job_id, status=JobStatus.GENERATING_IMAGES).exists()
@@ -130,17 +129,13 @@ def test_a_stage_that_fails_twice_then_succeeds_completes(
     celery_worker, auth_client, user, project, fund
 ):
     fund(user, 100)
-    job_id = _create(
-        auth_client,
-        project,
-        job_type="voice_synthesis",
-        placeholder={"fail": {"voice_synthesis": 2}},
-    )
+    steer(project, fail={"voice_synthesis": 2})
+    job_id = _create(auth_client, project, job_type="voice_synthesis")
     job = _wait_status(job_id, JobStatus.COMPLETED, JobStatus.FAILED)
 
     assert job.status == JobStatus.COMPLETED
     assert job.stage_attempt == 3
-    failures = job.events.filter(message__contains="failed (placeholder voice_synthesis")
+    failures = job.events.filter(message__contains="failed (stage double voice_synthesis")
     assert failures.count() == 2
     assert _ledger(job_id) == ["reserve", "capture"]
 
@@ -152,14 +147,15 @@ def test_a_stage_that_always_fails_ends_failed_with_one_refund_and_retry_resumes
     fund(user, cost)
     tries = settings.JOB_STAGE_MAX_RETRIES + 1  # the worker runs with the same default
     # given a job whose video stage fails on every try the engine allows
-    job_id = _create(auth_client, project, placeholder={"fail": {"video_generation": 4}})
+    steer(project, fail={"video_generation": 4})
+    job_id = _create(auth_client, project)
     job = _wait_status(job_id, JobStatus.COMPLETED, JobStatus.FAILED)
 
     # then it failed there, with the error, and its reservation came back once
     assert tries == 4
     assert job.status == JobStatus.FAILED
     assert job.failed_stage == "video_generation"
-    assert job.error_code == "placeholder_failure"
+    assert job.error_code == "stage_double_failure"
     assert "video_generation failed on try 4" in job.error_message
     assert _ledger(job_id) == ["reserve", "refund"]
     assert _balance(user) == cost
@@ -186,7 +182,8 @@ def test_a_worker_killed_mid_stage_hands_the_job_to_another_worker_and_it_is_cha
     fund(user, cost)
     victim = celery_worker_factory(name="victim", concurrency=1)
     # given a job in the middle of a slow stage on the victim worker
-    job_id = _create(auth_client, project, placeholder={"delay": {"image_generation": 3}})
+    steer(project, delay={"image_generation": 3})
+    job_id = _create(auth_client, project)
     wait_for(
         lambda: (
             Job.objects.get(pk=job_id)

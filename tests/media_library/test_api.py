@@ -196,15 +196,15 @@ def test_quota_weeks_start_sunday_utc_and_reset_drops_past_weeks(user):
 
 
 def test_beat_resets_quotas_on_sunday_midnight_utc_with_expiry():
-    from celery_app.routes import ROUTES
     from celery_app.schedule import BEAT_SCHEDULE
+    from media_library.tasks import video_process_task
 
     entry = BEAT_SCHEDULE["media-quotas-reset-weekly"]
     assert entry["task"] == "media_library.quotas_reset_weekly"
     schedule = entry["schedule"]
     assert (schedule.minute, schedule.hour, schedule.day_of_week) == ({0}, {0}, {0})
     assert entry["options"]["expires"] > 0
-    assert ROUTES["media_library.video_process"] == "media"
+    assert video_process_task.queue_name == "media"
 
 
 @pytest.mark.parametrize("name", ["Drama", "Sci Fi"])

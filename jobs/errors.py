@@ -1,0 +1,38 @@
+"""Every error the job engine raises, with its HTTP status and machine-readable code.
+
+The film pipeline's and providers' own errors live with them (jobs/pipeline, jobs/providers):
+they know nothing of HTTP and reach the job as its `error_code` (see jobs.tasks.error_code).
+"""
+
+from filmstudio.errors import Conflict, DomainError
+
+
+class InvalidJobType(DomainError):
+    code = "invalid_job_type"
+
+
+class InvalidScript(DomainError):
+    """The screenplay cannot become a film; the code says why (`script_<reason>`)."""
+
+    code = "invalid_script"
+
+
+class IdempotencyKeyReused(DomainError):
+    status_code = 422
+    code = "idempotency_key_reused"
+    default_detail = "This Idempotency-Key was already used for a different request."
+
+
+class InvalidTransition(Conflict):
+    """The state machine has no such edge from the job's status."""
+
+    code = "invalid_transition"
+
+
+class AwaitingReview(Conflict):
+    code = "awaiting_review"
+    default_detail = "The screenplay is waiting for staff review."
+
+
+class JobStopped(Exception):
+    """The job was cancelled, failed or moved on while this stage ran: stop quietly."""

@@ -1,0 +1,58 @@
+"""Every write to a job, one module per concern:
+
+- `creation`: pricing and job_create (parameters, screenplay, moderation, reservation).
+- `lifecycle`: the stage steps the workers drive (begin, progress, work, finish, fail).
+- `actions`: what users and staff do (cancel, retry, the staff status override).
+- `sweeper`: stages lost on the way to the broker or stuck past their time limit.
+
+Underneath: `locking` (the one lock-and-check helper every lifecycle action goes through),
+`settlement` (credits and the project's status at a job's end) and `dispatch` (the broker).
+Status changes go through `jobs.state` (row lock + transition table).
+"""
+
+from ..errors import IdempotencyKeyReused, InvalidScript
+from .actions import job_cancel, job_retry, job_set_status
+from .creation import (
+    job_cost,
+    job_create,
+    project_regenerate,
+    script_seconds_estimate,
+    script_validate,
+)
+from .dispatch import BROKER_PRIORITY
+from .lifecycle import (
+    StageLimits,
+    job_fail,
+    job_progress,
+    job_stage_attempt_failed,
+    job_stage_begin,
+    job_stage_finish,
+    job_stage_work,
+    retry_backoff,
+    stage_limits,
+)
+from .sweeper import jobs_sweep_stuck
+
+__all__ = [
+    "BROKER_PRIORITY",
+    "IdempotencyKeyReused",
+    "InvalidScript",
+    "StageLimits",
+    "job_cancel",
+    "job_cost",
+    "job_create",
+    "job_fail",
+    "job_progress",
+    "job_retry",
+    "job_set_status",
+    "job_stage_attempt_failed",
+    "job_stage_begin",
+    "job_stage_finish",
+    "job_stage_work",
+    "jobs_sweep_stuck",
+    "project_regenerate",
+    "retry_backoff",
+    "script_seconds_estimate",
+    "script_validate",
+    "stage_limits",
+]
