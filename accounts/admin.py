@@ -110,7 +110,11 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and {"is_active", "email"} & set(form.changed_data):
+        if not change:
+            # The add form saves the row itself (not through UserManager); the admin view's
+            # transaction covers both.
+            services.user_setup(user=obj)
+        elif {"is_active", "email"} & set(form.changed_data):
             # Suspending (or reactivating) by ticking the box, or moving the account to another
             # address, ends live sessions like the suspend action does; otherwise tokens from
             # before a suspension would come back to life on reactivation.

@@ -9,7 +9,6 @@ from rest_framework.response import Response
 
 from accounts import selectors, services
 from accounts.models import Invitation
-from accounts.permissions import IsPlatformAdmin, IsPlatformStaff
 from accounts.serializers import (
     AdminUserSerializer,
     InvitationCreateSerializer,
@@ -30,6 +29,7 @@ from accounts.throttles import (
     PasswordResetEmailThrottle,
     PasswordResetIPThrottle,
 )
+from filmstudio.permissions import IsPlatformAdmin, IsPlatformStaff
 
 User = get_user_model()
 

@@ -2,7 +2,7 @@ import secrets
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -15,7 +15,13 @@ class UserManager(BaseUserManager):
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
-        user.save(using=self._db)
+        with transaction.atomic(using=self._db):
+            user.save(using=self._db)
+            # What every new user gets with their row (their credit account); the services
+            # import this module, hence the late import.
+            from accounts.services.users import user_setup
+
+            user_setup(user=user)
         return user
 
     def create_user(self, email: str, password: str | None = None, **extra):

@@ -8,11 +8,12 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.db import transaction
 
-from accounts.services import token_refresh, tokens_issue
+from accounts.services import token_refresh, tokens_issue, user_setup
 from filmstudio.errors import DomainError
-from media_library.models import SiteConfig
-from media_library.selectors import site_config_get
+from filmstudio.models import SiteConfig
+from filmstudio.selectors import site_config_get
 
 
 def _registration_open() -> bool:
@@ -30,6 +31,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def is_open_for_signup(self, request, sociallogin) -> bool:
         # A first social sign-in creates an account, so it follows the site's registration mode.
         return _registration_open()
+
+    def save_user(self, request, sociallogin, form=None):
+        # allauth saves the row itself (not through UserManager): the new user gets their
+        # credit account in the same transaction.
+        with transaction.atomic():
+            user = super().save_user(request, sociallogin, form)
+            user_setup(user=user)
+        return user
 
 
 class JWTTokenStrategy(SessionTokenStrategy):

@@ -6,7 +6,8 @@ from accounts.services import password_reset_email_send
 from celery_app.queues import Queue
 
 
-# A mail is cheap and a duplicate is harmless, so no late acks; the limits bound a hung SMTP.
+# Late acks like every task (settings/celery.py): a worker lost mid-send sends the mail again,
+# and a duplicate reset link is harmless. The limits bound a hung SMTP server.
 @shared_task(
     name="accounts.password_reset_email",
     queue_name=Queue.DEFAULT,

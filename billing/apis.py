@@ -6,9 +6,10 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from accounts.permissions import IsPlatformStaff
 from filmstudio.errors import NotFound
 from filmstudio.idempotency import idempotency_key
+from filmstudio.pagination import paginated_response
+from filmstudio.permissions import IsPlatformStaff
 
 from . import selectors, services
 from .serializers import (
@@ -44,8 +45,12 @@ class CreditTransactionListApi(GenericAPIView):
 
     @extend_schema(responses=CreditTransactionSerializer(many=True))
     def get(self, request):
-        page = self.paginate_queryset(selectors.credit_transactions_for(user=request.user))
-        return self.get_paginated_response(CreditTransactionSerializer(page, many=True).data)
+        return paginated_response(
+            queryset=selectors.credit_transactions_for(user=request.user),
+            serializer_class=CreditTransactionSerializer,
+            request=request,
+            view=self,
+        )
 
 
 class AdminGrantCreditsApi(GenericAPIView):

@@ -2,10 +2,13 @@ from django.conf import settings
 from django.db import models
 
 
-class Plan(models.TextChoices):
-    FREE = "free", "Free"
-    PRO = "pro", "Pro"
-    ENTERPRISE = "enterprise", "Enterprise"
+def plan_choices() -> list[tuple[str, str]]:
+    """The plans, from their one definition: settings.CREDIT_PLANS (settings/billing.py)."""
+    return [(code, plan["name"]) for code, plan in settings.CREDIT_PLANS.items()]
+
+
+def default_plan() -> str:
+    return settings.DEFAULT_PLAN
 
 
 class CreditAccount(models.Model):
@@ -15,7 +18,7 @@ class CreditAccount(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="credit_account"
     )
-    plan = models.CharField(max_length=16, choices=Plan.choices, default=Plan.FREE)
+    plan = models.CharField(max_length=16, choices=plan_choices, default=default_plan)
     balance = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -2,28 +2,22 @@
 and updates the balance in the same transaction; a unique idempotency key makes a repeated
 call (a retried task, a replayed request) a no-op that returns the first result."""
 
-import logging
 import uuid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from filmstudio.errors import DomainError, PaymentRequired
+from filmstudio.errors import PaymentRequired
 
-from .models import CreditAccount, CreditTransaction, Plan
-
-logger = logging.getLogger(__name__)
-
-
-class InvalidAmount(DomainError):
-    code = "invalid_amount"
-    default_detail = "The amount must be a non-zero whole number of credits."
+from .errors import InvalidAmount, UnknownPlan
+from .models import CreditAccount, CreditTransaction
 
 
 def credit_account_get_or_create(*, user) -> CreditAccount:
-    """Return the user's account, creating it on first use with the signup grant
-    (settings.CREDITS_SIGNUP_GRANT). Safe to call concurrently: exactly one account and
-    one signup grant ever exist per user."""
+    """Return the user's account, opening it with the signup grant
+    (settings.CREDITS_SIGNUP_GRANT) if they have none. Called when a user is created
+    (`accounts.services.user_setup`), and by any movement that finds no account. Safe to call
+    concurrently: exactly one account and one signup grant ever exist per user."""
     account = CreditAccount.objects.filter(user=user).first()
     if account is not None:
         return account
@@ -178,45 +172,33 @@ def credits_admin_grant(*, staff_user, user, amount: int, reason: str, key: str 
     )
 
 
-def _monthly_allowance(
-    *, account: CreditAccount, period: str
-) -> tuple[CreditTransaction | None, bool]:
-    allowance = settings.CREDIT_PLANS.get(account.plan, {}).get("monthly_allowance", 0)
-    if allowance <= 0:
-        return None, False
-    return _apply(
-        user=account.user,
-        kind=CreditTransaction.Kind.MONTHLY_ALLOWANCE,
-        amount=allowance,
-        reason=f"{Plan(account.plan).label} allowance for {period}",
-        key=f"monthly:{account.pk}:{period}",
-    )
-
-
-def credits_monthly_allowance(*, account: CreditAccount, period: str) -> CreditTransaction | None:
-    """Grant the account's plan allowance for `period` ("YYYY-MM"), at most once per period
-    (a repeat returns the first grant). The allowance tops up the balance (unused credits
-    carry over). None for a plan without an allowance."""
-    return _monthly_allowance(account=account, period=period)[0]
-
-
 def credits_monthly_allowance_all(*, period: str) -> int:
-    """Grant every account its allowance for `period`; returns how many this run granted
-    (0 for accounts that already had it). Safe to run any number of times, also two at once
-    (beat retries, two beats): each account is granted once per period."""
+    """Grant every account its plan's allowance for `period` ("YYYY-MM"), topping up the
+    balance (unused credits carry over); returns how many this run granted (0 for accounts
+    that already had it). Safe to run any number of times, also two at once (beat retries,
+    two beats): each account is granted once per period."""
     granted = 0
     for account in CreditAccount.objects.select_related("user").iterator(chunk_size=500):
         key = f"monthly:{account.pk}:{period}"
+        plan = settings.CREDIT_PLANS.get(account.plan)
+        if not plan or plan["monthly_allowance"] <= 0:
+            continue
         if CreditTransaction.objects.filter(idempotency_key=key).exists():
             continue  # the common case on a re-run: skip without locking the account
-        _, written = _monthly_allowance(account=account, period=period)
+        _, written = _apply(
+            user=account.user,
+            kind=CreditTransaction.Kind.MONTHLY_ALLOWANCE,
+            amount=plan["monthly_allowance"],
+            reason=f"{plan['name']} allowance for {period}",
+            key=key,
+        )
         granted += written
     return granted
 
 
 def credit_account_set_plan(*, user, plan: str) -> CreditAccount:
-    if plan not in Plan.values:
-        raise DomainError(f"Unknown plan {plan!r}.", code="invalid_plan")
+    if plan not in settings.CREDIT_PLANS:
+        raise UnknownPlan(f"Unknown plan {plan!r}.")
     account = credit_account_get_or_create(user=user)
     CreditAccount.objects.filter(pk=account.pk).update(plan=plan)
     account.refresh_from_db()

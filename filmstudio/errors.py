@@ -57,6 +57,12 @@ class Forbidden(DomainError):
     default_detail = "You do not have permission to perform this action."
 
 
+class LinkExpired(DomainError):
+    status_code = status.HTTP_410_GONE
+    code = "link_expired"
+    default_detail = "This download link has expired."
+
+
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."

@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import schema  # noqa: F401  (registers the OpenAPI auth extension)
+from . import apis, schema  # noqa: F401  (schema registers the OpenAPI auth extension)
 from .health import health
 
 api_v1 = [
+    path("files/<str:token>", apis.SignedFileApi.as_view(), name="signed-file"),
+    path("admin/config", apis.SiteConfigApi.as_view(), name="admin-config"),
     path("", include("accounts.urls")),
     path("", include("projects.urls")),
     path("", include("billing.urls")),

@@ -14,12 +14,12 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from accounts.permissions import IsPlatformStaff
+from filmstudio.downloads import signed_file_lifetime, signed_file_url
 from filmstudio.errors import Conflict
 from filmstudio.idempotency import idempotency_key
-from projects.downloads import signed_file_lifetime, signed_file_url
+from filmstudio.permissions import IsPlatformStaff
 from projects.models import Asset
-from projects.selectors import project_get_for_user
+from projects.selectors import project_get_for_user, result_asset
 
 from . import selectors, services, state
 from .models import Job
@@ -165,10 +165,7 @@ class JobStatsApi(GenericAPIView):
 
 def _result_asset(job: Job) -> Asset:
     assets = (job.result or {}).get("assets") or {}
-    asset_id = assets.get("film") or (list(assets.values())[-1] if assets else None)
-    asset = (
-        Asset.objects.filter(pk=asset_id, project_id=job.project_id).first() if asset_id else None
-    )
+    asset = result_asset(project_id=job.project_id, asset_ids=list(assets.values()))
     if asset is None:
         raise Conflict("This job has no result to download yet.", code="no_result")
     return asset

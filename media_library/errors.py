@@ -1,8 +1,9 @@
-"""Domain errors of the media library (turned into the standard error shape by the API)."""
+"""The media library's refusals, each with the machine-readable code the client branches on
+(turned into the standard error shape by the API)."""
 
 from rest_framework import status
 
-from filmstudio.errors import DomainError
+from filmstudio.errors import Conflict, DomainError, NotFound
 
 
 class FileTooLarge(DomainError):
@@ -26,3 +27,59 @@ class QuotaExceeded(DomainError):
     def __init__(self, detail: str | None = None, *, retry_after: int | None = None, **kw):
         super().__init__(detail, **kw)
         self.retry_after = retry_after
+
+
+class VideoNotReady(Conflict):
+    code = "not_ready"
+    default_detail = "The video is not processed yet."
+
+
+class CategoryExists(Conflict):
+    code = "duplicate"
+    default_detail = "A category with this name exists."
+
+
+class NoFilm(Conflict):
+    code = "no_film"
+    default_detail = "This project has no finished film yet."
+
+
+class AlreadyPublished(Conflict):
+    code = "already_published"
+    default_detail = "This film is already published."
+
+
+# --- Resumable uploads (tus 1.0) --------------------------------------------------------------
+
+
+class TusVersionUnsupported(DomainError):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    code = "tus_version_unsupported"
+
+
+class InvalidHeader(DomainError):
+    code = "invalid_header"
+
+
+class InvalidMetadata(DomainError):
+    code = "invalid_metadata"
+
+
+class UploadNotFound(NotFound):
+    default_detail = "Upload not found."
+
+
+class UploadFinished(Conflict):
+    code = "upload_finished"
+    default_detail = "This upload is already finished."
+
+
+class UploadLocked(DomainError):
+    status_code = status.HTTP_423_LOCKED
+    code = "upload_locked"
+    default_detail = "Another request is writing to this upload; retry shortly."
+
+
+class OffsetMismatch(Conflict):
+    code = "offset_mismatch"
+    default_detail = "Upload-Offset does not match the bytes received so far."

@@ -1,15 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
 
-from filmstudio.errors import NotFound
+from filmstudio.errors import Forbidden, NotFound
 
-from .models import SiteConfig, Video
-
-
-def site_config_get() -> SiteConfig:
-    """The site configuration row, created with defaults on first use."""
-    config, _ = SiteConfig.objects.get_or_create(id=1)
-    return config
+from .errors import VideoNotReady
+from .models import Category, Video
 
 
 def videos_visible_to(user) -> QuerySet[Video]:
@@ -28,6 +23,36 @@ def video_get_visible(*, user, video_id: int) -> Video:
     if video is None:
         raise NotFound("Video not found.")
     return video
+
+
+def video_get_editable(*, user, video_id: int) -> Video:
+    """A video `user` may change or delete: their own, or any for an admin. NotFound if they
+    cannot see it, Forbidden if they only may watch it."""
+    video = video_get_visible(user=user, video_id=video_id)
+    if not (user.is_platform_admin or video.uploaded_by_id == user.id):
+        raise Forbidden("Only the uploader or an admin may change this video.")
+    return video
+
+
+def video_rendition_name(*, video: Video, rendition: str | None) -> str:
+    """The storage name of the rendition to stream: the one asked for, else the best one.
+    VideoNotReady (409) before processing made any; NotFound for one it did not make."""
+    available = video.available_renditions
+    if not available:
+        raise VideoNotReady()
+    rendition = rendition or available[0]
+    if rendition not in available:
+        raise NotFound(
+            f"No {rendition} rendition; available: {', '.join(available)}.",
+            code="rendition_not_found",
+        )
+    return video.rendition_file(rendition).name
+
+
+def video_thumbnail_name(*, video: Video) -> str:
+    if not video.thumbnail:
+        raise NotFound("This video has no thumbnail yet.", code="not_ready")
+    return video.thumbnail.name
 
 
 def video_list(
@@ -66,3 +91,19 @@ def admin_stats() -> dict:
         "videos_processing": videos["processing"],
         "videos_failed": videos["failed"],
     }
+
+
+def categories_list() -> QuerySet[Category]:
+    """Every category (a site has tens: the whole list, one query)."""
+    return Category.objects.all()
+
+
+def category_get_or_none(*, category_id: int) -> Category | None:
+    return Category.objects.filter(id=category_id).first()
+
+
+def category_get(*, category_id: int) -> Category:
+    category = category_get_or_none(category_id=category_id)
+    if category is None:
+        raise NotFound("Category not found.")
+    return category

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from .models import Category, Rendition, SiteConfig, Video
+from .models import Category, Rendition, Video
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -105,24 +105,6 @@ class PublishSerializer(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), required=False, allow_null=True, default=None
     )
-
-
-class SiteConfigSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = SiteConfig
-        fields = [
-            "max_file_size_bytes",
-            "weekly_upload_quota_bytes",
-            "keep_originals",
-            "registration_mode",
-            "updated_at",
-            "updated_by",
-        ]
-        read_only_fields = ["updated_at", "updated_by"]
-        extra_kwargs = {
-            "max_file_size_bytes": {"min_value": 1},
-            "weekly_upload_quota_bytes": {"min_value": 0},
-        }
 
 
 class AdminStatsSerializer(serializers.Serializer):

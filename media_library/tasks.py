@@ -5,9 +5,12 @@ from django.conf import settings
 
 from celery_app.queues import Queue
 
-from .quota import quotas_reset_weekly
-from .resumable import upload_sessions_expire
-from .services import video_process, videos_requeue_stuck
+from .services import (
+    quotas_reset_weekly,
+    upload_sessions_expire,
+    video_process,
+    videos_requeue_stuck,
+)
 
 
 @shared_task(

@@ -1,7 +1,8 @@
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
-from filmstudio.errors import NotFound
-
+from .errors import ProjectNotFound
 from .models import Asset, Project
 
 
@@ -11,12 +12,33 @@ def projects_for_user(*, user) -> QuerySet[Project]:
 
 
 def project_get_for_user(*, user, project_id: int) -> Project:
-    """The user's project, or NotFound (another user's project does not exist for them)."""
+    """The user's project, or ProjectNotFound (another user's project does not exist for
+    them)."""
     try:
         return projects_for_user(user=user).get(pk=project_id)
     except (Project.DoesNotExist, ValueError, TypeError):
-        raise NotFound("Project not found.") from None
+        raise ProjectNotFound() from None
 
 
 def project_assets(*, project: Project) -> QuerySet[Asset]:
     return project.assets.order_by("created_at", "id")
+
+
+def film_asset(*, project_id: int, among: Iterable[int] | None = None) -> Asset | None:
+    """Which asset is the film: the project's newest stored asset of kind `film`, only among
+    the asset ids `among` when given (one job's outputs). The one place that decides it, for
+    publishing to the library and for a job's download."""
+    films = Asset.objects.filter(project_id=project_id, kind=Asset.Kind.FILM).exclude(file="")
+    if among is not None:
+        films = films.filter(pk__in=list(among))
+    return films.order_by("-created_at", "-id").first()
+
+
+def result_asset(*, project_id: int, asset_ids: list[int]) -> Asset | None:
+    """What a list of outputs (a job's, in the order they were made) delivers: its film,
+    else its last asset; None when it has none."""
+    if not asset_ids:
+        return None
+    return film_asset(project_id=project_id, among=asset_ids) or (
+        Asset.objects.filter(project_id=project_id, pk=asset_ids[-1]).first()
+    )

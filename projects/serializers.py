@@ -1,8 +1,10 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .downloads import signed_file_url
+from filmstudio.downloads import signed_file_url
+
 from .models import Asset, Project
+from .services import EDITABLE_FIELDS
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -10,27 +12,14 @@ class ProjectSerializer(serializers.ModelSerializer):
         model = Project
         fields = [
             "id",
-            "title",
-            "description",
-            "script",
-            "style",
-            "target_duration",
-            "aspect_ratio",
-            "frame_rate",
+            *EDITABLE_FIELDS,
             "status",
             "moderation_status",
             "owner",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = [
-            "id",
-            "status",
-            "moderation_status",
-            "owner",
-            "created_at",
-            "updated_at",
-        ]
+        read_only_fields = [field for field in fields if field not in EDITABLE_FIELDS]
 
 
 class ProjectListSerializer(ProjectSerializer):

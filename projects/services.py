@@ -5,9 +5,12 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from filmstudio.services import model_update
+
 from .models import Asset, Project
 
-# The fields a project's owner may write; status and moderation belong to the platform.
+# The fields a project's owner may write (the API's serializer too); status and moderation
+# belong to the platform.
 EDITABLE_FIELDS = (
     "title",
     "description",
@@ -32,17 +35,13 @@ def project_create(*, owner, **fields: Any) -> Project:
 def project_update(*, project: Project, **fields: Any) -> Project:
     """Change the owner-editable fields of `project`; anything else is ignored. A new
     screenplay revokes a staff approval (moderation reads it again)."""
-    changed = [key for key in EDITABLE_FIELDS if key in fields]
-    script_changed = "script" in changed and fields["script"] != project.script
-    for key in changed:
-        setattr(project, key, fields[key])
+    data = {key: fields[key] for key in EDITABLE_FIELDS if key in fields}
+    script_changed = "script" in data and data["script"] != project.script
     if script_changed and project.moderation_status == Project.ModerationStatus.APPROVED:
         # Staff approved the text they read, not the next one: it is moderated again.
-        project.moderation_status = Project.ModerationStatus.NOT_REVIEWED
-        changed.append("moderation_status")
-    project.full_clean()
-    project.save(update_fields=[*changed, "updated_at"])
-    return project
+        data["moderation_status"] = Project.ModerationStatus.NOT_REVIEWED
+    fields = [*EDITABLE_FIELDS, "moderation_status"]
+    return model_update(instance=project, fields=fields, data=data)[0]
 
 
 def project_flag_for_review(*, project: Project) -> None:

@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tests.factories import UserFactory
+from tests.factories import AdminFactory, UserFactory
 
 pytest_plugins = ["tests.celery_worker", "tests.djstripe_schema"]
 
@@ -66,3 +66,15 @@ def make_client():
         return client
 
     return build
+
+
+@pytest.fixture
+def admin_user(db):
+    """A platform admin (role admin), replacing pytest-django's superuser."""
+    return AdminFactory()
+
+
+@pytest.fixture
+def admin_client(admin_user, make_client):
+    """An API client logged in as `admin_user` with a real JWT access token."""
+    return make_client(admin_user)

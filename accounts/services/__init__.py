@@ -23,6 +23,7 @@ from accounts.services.users import (
     user_password_change,
     user_reactivate,
     user_register,
+    user_setup,
     user_suspend,
     user_update,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "user_password_change",
     "user_reactivate",
     "user_register",
+    "user_setup",
     "user_suspend",
     "user_tokens_revoke",
     "user_update",

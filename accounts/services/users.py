@@ -21,9 +21,11 @@ from accounts.errors import (
 from accounts.selectors import user_by_email
 from accounts.services.invitations import invitation_check, invitation_use
 from accounts.services.tokens import tokens_issue, user_tokens_revoke
+from billing.services import credit_account_get_or_create
 from filmstudio.errors import Forbidden
-from media_library.models import SiteConfig
-from media_library.selectors import site_config_get
+from filmstudio.models import SiteConfig
+from filmstudio.selectors import site_config_get
+from filmstudio.services import model_update
 
 User = get_user_model()
 
@@ -33,6 +35,17 @@ def _password_validate(*, password: str, user, field: str = "password") -> None:
         validate_password(password, user=user)
     except ValidationError as exc:
         raise ValidationError({field: exc.messages}) from exc
+
+
+def user_setup(*, user) -> None:
+    """Give a user, in the transaction that creates them, what every account has from its
+    first moment: a credit account holding the signup grant. Exactly once however often it
+    runs (the account is unique per user and the grant keyed by user).
+
+    Every path that creates a user calls it: `UserManager` (registration, invitations,
+    createsuperuser, ensure_admin), the admin's add form and social sign-up.
+    """
+    credit_account_get_or_create(user=user)
 
 
 def user_register(
@@ -100,16 +113,9 @@ def user_login(*, email: str, password: str) -> tuple["User", dict[str, str]]:
 
 def user_update(*, user, first_name: str | None = None, last_name: str | None = None) -> "User":
     """Change the fields a user may edit about themselves (names only)."""
-    fields = []
-    if first_name is not None:
-        user.first_name = first_name
-        fields.append("first_name")
-    if last_name is not None:
-        user.last_name = last_name
-        fields.append("last_name")
-    if fields:
-        user.save(update_fields=fields)
-    return user
+    data = {"first_name": first_name, "last_name": last_name}
+    given = {field: value for field, value in data.items() if value is not None}
+    return model_update(instance=user, fields=["first_name", "last_name"], data=given)[0]
 
 
 def user_password_change(*, user, old_password: str, new_password: str) -> dict[str, str]:
@@ -194,26 +200,25 @@ def _check_may_moderate(*, user, by) -> None:
         raise Forbidden("Only an admin may suspend or reactivate staff.")
 
 
+def _user_set_active(*, user, by, active: bool) -> "User":
+    _check_may_moderate(user=user, by=by)
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(is_active=active)
+        user.is_active = active
+        user_tokens_revoke(user=user)
+    return user
+
+
 def user_suspend(*, user, by) -> "User":
     """Suspend `user`: no login, and every live token stops working at once.
 
     Staff may suspend users; only admins may suspend staff or admins; nobody themselves
     (`Forbidden`). Idempotent.
     """
-    _check_may_moderate(user=user, by=by)
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=False)
-        user.is_active = False
-        user_tokens_revoke(user=user)
-    return user
+    return _user_set_active(user=user, by=by, active=False)
 
 
 def user_reactivate(*, user, by) -> "User":
     """Lift a suspension. Tokens revoked by the suspension stay revoked: the user logs in
     again. Same permission rules as `user_suspend`. Idempotent."""
-    _check_may_moderate(user=user, by=by)
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=True)
-        user.is_active = True
-        user_tokens_revoke(user=user)
-    return user
+    return _user_set_active(user=user, by=by, active=True)

@@ -6,6 +6,7 @@ With nothing set, the embedded defaults run (SQLite, local files, filesystem bro
 from .api import *  # noqa: F403
 from .auth import *  # noqa: F403
 from .base import *  # noqa: F403
+from .billing import *  # noqa: F403
 from .celery import *  # noqa: F403
 from .jobs import *  # noqa: F403
 from .media import *  # noqa: F403

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.github",
     "allauth.headless",
+    # The floor below every app (site configuration); it imports none of them.
+    "filmstudio",
     "accounts",
     "projects",
     "billing",

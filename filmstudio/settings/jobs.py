@@ -1,21 +1,6 @@
-"""Job engine and credit settings: plans, prices, retry and time limits of the job stages."""
+"""Job engine settings: prices, retry and time limits of the job stages."""
 
 from .env import VAR_DIR, env
-
-# --- Plans. The monthly allowance is granted by the beat task on the first of each month
-# (idempotent per account and month). Prices are informational for the plans page.
-CREDIT_PLANS = {
-    "free": {"name": "Free", "monthly_allowance": env.int("PLAN_FREE_ALLOWANCE", default=100),
-             "price_cents": 0},
-    "pro": {"name": "Pro", "monthly_allowance": env.int("PLAN_PRO_ALLOWANCE", default=1000),
-            "price_cents": 1900},
-    "enterprise": {"name": "Enterprise",
-                   "monthly_allowance": env.int("PLAN_ENTERPRISE_ALLOWANCE", default=10000),
-                   "price_cents": 9900},
-}  # fmt: skip
-DEFAULT_PLAN = "free"
-# Credits a brand-new account starts with (0 turns the welcome grant off).
-CREDITS_SIGNUP_GRANT = env.int("CREDITS_SIGNUP_GRANT", default=100)
 
 # --- What a job costs, in credits: `base` plus `per_minute` for every started minute of the
 # target duration (the parameters' `target_duration`, else the project's). GPU-heavy work

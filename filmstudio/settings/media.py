@@ -1,4 +1,4 @@
-"""Media library settings: ffmpeg limits, streaming and resumable uploads."""
+"""Media library settings: ffmpeg limits and resumable uploads."""
 
 from pathlib import Path
 
@@ -23,12 +23,6 @@ MEDIA_X264_CRF = env.int("MEDIA_X264_CRF", default=23)
 MEDIA_AUDIO_BITRATE = env("MEDIA_AUDIO_BITRATE", default="128k")
 # Threads ffmpeg may use; 0 lets it use every core of the media worker.
 MEDIA_FFMPEG_THREADS = env.int("MEDIA_FFMPEG_THREADS", default=0)
-
-# Streaming: 256 KiB chunks keep syscalls few while a slow client holds little memory.
-MEDIA_STREAM_CHUNK_SIZE = env.int("MEDIA_STREAM_CHUNK_SIZE", default=256 * 1024)
-# When set (e.g. "/protected-media/"), the stream view answers with X-Accel-Redirect to
-# this prefix + the storage key, and nginx serves the bytes (an `internal` location).
-MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 
 # Resumable uploads: the partial files live here until complete (same disk as uploads).
 MEDIA_RESUMABLE_DIR = env("MEDIA_RESUMABLE_DIR", default=str(VAR_DIR / "tmp" / "resumable"))

@@ -44,5 +44,11 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=str(VAR_DIR / "tmp"))
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
+# Streaming stored files (filmstudio/streaming.py: videos, signed downloads): 256 KiB chunks
+# keep syscalls few while a slow client holds little memory.
+MEDIA_STREAM_CHUNK_SIZE = env.int("MEDIA_STREAM_CHUNK_SIZE", default=256 * 1024)
+# When set (e.g. "/protected-media/"), streaming answers with X-Accel-Redirect to this
+# prefix + the storage key, and nginx serves the bytes (an `internal` location).
+MEDIA_ACCEL_REDIRECT_PREFIX = env("MEDIA_ACCEL_REDIRECT_PREFIX", default="")
 # Signed download links (local storage) stay valid this long, in seconds.
 SIGNED_URL_MAX_AGE = env.int("SIGNED_URL_MAX_AGE", default=3600)

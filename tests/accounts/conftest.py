@@ -2,8 +2,8 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from media_library.models import SiteConfig
-from media_library.selectors import site_config_get
+from filmstudio.models import SiteConfig
+from filmstudio.services import site_config_update
 
 
 @pytest.fixture(autouse=True)
@@ -20,10 +20,9 @@ def reset_mail_runs_inline(monkeypatch) -> None:
 
 @pytest.fixture
 def invitation_only(db):
-    config = site_config_get()
-    config.registration_mode = SiteConfig.RegistrationMode.INVITATION_ONLY
-    config.save(update_fields=["registration_mode"])
-    return config
+    return site_config_update(
+        data={"registration_mode": SiteConfig.RegistrationMode.INVITATION_ONLY}, user=None
+    )
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.errors import InvitationUsed
 from accounts.models import Invitation
 from accounts.services import user_register
-from media_library.models import SiteConfig
+from filmstudio.models import SiteConfig
 
 User = get_user_model()
 

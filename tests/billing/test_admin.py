@@ -10,6 +10,12 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_signup_grant(settings):
+    # Before any user (the superuser too) is created: the ledger holds only the test's lines.
+    settings.CREDITS_SIGNUP_GRANT = 0
+
+
 @pytest.fixture
 def superuser_client(client):
     client.force_login(
@@ -19,8 +25,7 @@ def superuser_client(client):
 
 
 @pytest.fixture
-def tx(settings):
-    settings.CREDITS_SIGNUP_GRANT = 0
+def tx():
     return services.credits_grant(user=UserFactory(), amount=50, reason="welcome")
 
 

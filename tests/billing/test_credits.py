@@ -1,7 +1,9 @@
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from billing import services
+from billing.errors import InvalidAmount, UnknownPlan
 from billing.models import CreditAccount, CreditTransaction
 from billing.selectors import credit_account_summary, ledger_sum
 from filmstudio.errors import PaymentRequired
@@ -10,24 +12,51 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_new_account_gets_the_signup_grant_exactly_once(settings, user):
-    settings.CREDITS_SIGNUP_GRANT = 25
+@pytest.fixture(autouse=True)
+def _no_signup_grant(settings):
+    # Set before the `user` fixture creates its user (and with it the account).
+    settings.CREDITS_SIGNUP_GRANT = 0
 
-    first = credit_account_summary(user=user)
-    second = credit_account_summary(user=user)
+
+def _writes(queries) -> list[str]:
+    verbs = ("INSERT", "UPDATE", "DELETE")
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(verbs)]
+
+
+def test_a_new_account_gets_the_signup_grant_exactly_once(settings):
+    settings.CREDITS_SIGNUP_GRANT = 25
+    user = UserFactory()
+    services.credit_account_get_or_create(user=user)  # a second opening grants nothing
+
+    with CaptureQueriesContext(connection) as reads:
+        first = credit_account_summary(user=user)
+        second = credit_account_summary(user=user)
 
     assert first == second == {"plan": "free", "balance": 25}
     assert CreditTransaction.objects.filter(account__user=user, kind="grant").count() == 1
+    assert _writes(reads.captured_queries) == []
 
 
-def test_a_zero_signup_grant_writes_no_ledger_line(settings, user):
-    settings.CREDITS_SIGNUP_GRANT = 0
+def test_a_zero_signup_grant_writes_no_ledger_line():
+    user = UserFactory()
     assert credit_account_summary(user=user) == {"plan": "free", "balance": 0}
+    assert CreditAccount.objects.filter(user=user).exists()
     assert not CreditTransaction.objects.exists()
 
 
-def test_each_movement_happens_once_per_key_and_the_ledger_sums_to_the_balance(settings, user):
-    settings.CREDITS_SIGNUP_GRANT = 0
+def test_reading_a_user_without_an_account_writes_nothing(user):
+    # given a user whose account is gone (made behind the platform's back)
+    CreditAccount.objects.filter(user=user).delete()
+
+    with CaptureQueriesContext(connection) as reads:
+        summary = credit_account_summary(user=user)
+
+    assert summary == {"plan": "free", "balance": 0}
+    assert _writes(reads.captured_queries) == []
+    assert not CreditAccount.objects.filter(user=user).exists()
+
+
+def test_each_movement_happens_once_per_key_and_the_ledger_sums_to_the_balance(user):
     services.credits_grant(user=user, amount=50, key="purchase-1", kind="purchase")
     services.credits_grant(user=user, amount=50, key="purchase-1", kind="purchase")
     account = CreditAccount.objects.get(user=user)
@@ -40,8 +69,9 @@ def test_each_movement_happens_once_per_key_and_the_ledger_sums_to_the_balance(s
     assert list(account.ledger.order_by("id").values_list("balance_after", flat=True)) == [50, 30]
 
 
-def test_a_movement_below_zero_is_refused_and_changes_nothing(settings, user):
+def test_a_movement_below_zero_is_refused_and_changes_nothing(settings):
     settings.CREDITS_SIGNUP_GRANT = 10
+    user = UserFactory()
     with pytest.raises(PaymentRequired):
         services.credits_admin_grant(staff_user=None, user=user, amount=-11, reason="x")
     assert CreditAccount.objects.get(user=user).balance == 10
@@ -49,9 +79,9 @@ def test_a_movement_below_zero_is_refused_and_changes_nothing(settings, user):
 
 
 def test_only_an_admin_adjustment_can_remove_credits(user):
-    with pytest.raises(services.InvalidAmount):
+    with pytest.raises(InvalidAmount):
         services.credits_grant(user=user, amount=-5)
-    with pytest.raises(services.InvalidAmount):
+    with pytest.raises(InvalidAmount):
         services.credits_grant(user=user, amount=0)
 
 
@@ -62,9 +92,7 @@ def test_the_database_refuses_a_negative_balance(user):
 
 
 def test_the_monthly_allowance_follows_the_plan_once_per_month(settings):
-    settings.CREDITS_SIGNUP_GRANT = 0
     free, pro = UserFactory(), UserFactory()
-    services.credit_account_get_or_create(user=free)
     services.credit_account_set_plan(user=pro, plan="pro")
 
     assert services.credits_monthly_allowance_all(period="2030-01") == 2
@@ -85,16 +113,15 @@ def test_the_monthly_allowance_follows_the_plan_once_per_month(settings):
     )
 
 
-def test_the_monthly_allowance_task_grants_the_current_month(settings, user):
+def test_the_monthly_allowance_task_grants_the_current_month(user):
     from billing.tasks import grant_monthly_allowances
 
-    settings.CREDITS_SIGNUP_GRANT = 0
-    services.credit_account_get_or_create(user=user)
     assert grant_monthly_allowances() == 1
     assert grant_monthly_allowances() == 0
     assert CreditTransaction.objects.get(account__user=user).kind == "monthly_allowance"
 
 
 def test_an_unknown_plan_is_refused(user):
-    with pytest.raises(services.DomainError):
+    with pytest.raises(UnknownPlan) as refused:
         services.credit_account_set_plan(user=user, plan="platinum")
+    assert refused.value.code == "invalid_plan"

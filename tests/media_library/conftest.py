@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.factories import AdminFactory
-
 # container -> (extension, video args, audio args). Two seconds of testsrc + a sine tone.
 CONTAINERS = {
     "mp4": ("mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p"], ["-c:a", "aac"]),
@@ -93,16 +91,6 @@ def _fast_media(settings, tmp_path):
     settings.MEDIA_ACCEL_REDIRECT_PREFIX = ""
     os.makedirs(settings.FILE_UPLOAD_TEMP_DIR)
     os.makedirs(settings.MEDIA_RESUMABLE_DIR)
-
-
-@pytest.fixture
-def admin_user(db):
-    return AdminFactory()
-
-
-@pytest.fixture
-def admin_client(admin_user, make_client):
-    return make_client(admin_user)
 
 
 def stored_files() -> list[str]:

@@ -4,10 +4,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from media_library.models import Category, SiteConfig, UploadQuota, UploadSession, Video
+from media_library.models import Category, UploadQuota, UploadSession, Video
 from tests.factories import UserFactory
 
-MODELS = ["siteconfig", "category", "video", "uploadquota", "uploadsession"]
+MODELS = ["category", "video", "uploadquota", "uploadsession"]
 
 
 @pytest.fixture
@@ -24,7 +24,6 @@ def library(db):
     category = Category.objects.create(name="Drama", slug="drama")
     Video.objects.create(title="Lighthouse", uploaded_by=uploader, category=category)
     Video.objects.create(title="Harbour", uploaded_by=UserFactory())
-    SiteConfig.objects.get_or_create(id=1)
     UploadQuota.objects.create(user=uploader, week_start=timezone.now().date(), bytes_used=5)
     UploadSession.objects.create(user=uploader, length=10, quota_week=timezone.now().date())
     return uploader

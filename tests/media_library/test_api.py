@@ -1,18 +1,17 @@
-"""The library API: lists, detail, edits, deletes, views, categories, config, stats."""
+"""The library API: lists, detail, edits, deletes, views, categories, stats."""
 
 import datetime as dt
 
 import pytest
-from django.contrib.admin.sites import site as admin_site
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from media_library.models import Category, SiteConfig, UploadQuota, Video
-from media_library.quota import quota_reserve, quota_week_start, quotas_reset_weekly
+from media_library.models import Category, UploadQuota, Video
 from media_library.services import category_create
+from media_library.services.quota import quota_reserve, quota_week_start, quotas_reset_weekly
 from tests.factories import UserFactory
 from tests.media_library.conftest import stored_files
 
@@ -138,35 +137,6 @@ def test_categories_public_read_admin_write_unique_slugs(api_client, auth_client
     assert admin_client.delete(f"/api/v1/categories/{pk}").status_code == 204
     video.refresh_from_db()
     assert video.category is None  # the video stays, uncategorised
-
-
-def test_site_config_is_admin_only_and_validated(auth_client, admin_client, admin_user):
-    assert auth_client.get("/api/v1/admin/config").status_code == 403
-    response = admin_client.patch(
-        "/api/v1/admin/config",
-        {
-            "max_file_size_bytes": 1024,
-            "keep_originals": True,
-            "registration_mode": "invitation_only",
-        },
-        format="json",
-    )
-    assert response.status_code == 200, response.json()
-    config = SiteConfig.objects.get()
-    assert (config.max_file_size_bytes, config.keep_originals) == (1024, True)
-    assert config.registration_mode == "invitation_only" and config.updated_by == admin_user
-    bad = admin_client.patch("/api/v1/admin/config", {"registration_mode": "closed"}, format="json")
-    assert bad.status_code == 400
-
-
-def test_site_config_admin_is_a_singleton(rf, admin_user):
-    model_admin = admin_site._registry[SiteConfig]
-    request = rf.get("/admin/")
-    request.user = admin_user
-    assert model_admin.has_add_permission(request) is True
-    SiteConfig.objects.get_or_create(id=1)
-    assert model_admin.has_add_permission(request) is False
-    assert model_admin.has_delete_permission(request, SiteConfig.objects.get()) is False
 
 
 def test_admin_stats(admin_client, auth_client, user):

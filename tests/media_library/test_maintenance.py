@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from media_library import tasks
 from media_library.models import UploadSession, Video
-from media_library.quota import quota_used
 from media_library.services import video_process
+from media_library.services.quota import quota_used
 from tests.media_library.conftest import temp_files, upload
 from tests.media_library.test_resumable import TUS, create, patch
 

@@ -9,8 +9,9 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from filmstudio.models import SiteConfig
 from media_library import transcode
-from media_library.models import SiteConfig, Video
+from media_library.models import Video
 from media_library.probe import probe_video
 from media_library.services import video_process
 from projects.models import Asset

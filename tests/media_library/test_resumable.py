@@ -6,8 +6,9 @@ import io
 import pytest
 from django.core.files.storage import default_storage
 
-from media_library.models import SiteConfig, UploadSession, Video
-from media_library.quota import quota_used
+from filmstudio.models import SiteConfig
+from media_library.models import UploadSession, Video
+from media_library.services.quota import quota_used
 from tests.media_library.conftest import stored_files, temp_files
 
 TUS = {"HTTP_TUS_RESUMABLE": "1.0.0"}
@@ -196,7 +197,7 @@ def test_termination_waits_for_a_patch_in_progress(auth_client, videos):
     # given an upload whose file a PATCH is writing right now (it holds the upload's lock)
     import fcntl
 
-    from media_library.resumable import session_path
+    from media_library.services.resumable import session_path
 
     data = videos["mp4"].read_bytes()
     location = create(auth_client, len(data))["Location"]

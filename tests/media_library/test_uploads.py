@@ -6,10 +6,11 @@ from unittest import mock
 import pytest
 from django.db import connection
 
-from media_library import files
-from media_library.models import SiteConfig, UploadQuota, Video
-from media_library.quota import quota_used, quota_week_start
+from filmstudio import files
+from filmstudio.models import SiteConfig
+from media_library.models import UploadQuota, Video
 from media_library.services import video_process
+from media_library.services.quota import quota_used, quota_week_start
 from tests.factories import UserFactory
 from tests.media_library.conftest import stored_files, temp_files, upload
 

@@ -10,8 +10,7 @@ from django.core.files.storage import Storage, default_storage
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 
-from filmstudio.errors import NotFound, error_body
-
+from .errors import NotFound, error_body
 from .files import storage_local_path
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")

@@ -18,23 +18,21 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from filmstudio.errors import Conflict, DomainError, NotFound
+from filmstudio.errors import DomainError
 
-from .errors import FileTooLarge, UnsupportedMedia
-from .models import Category, UploadSession
+from ..errors import (
+    FileTooLarge,
+    InvalidMetadata,
+    OffsetMismatch,
+    UnsupportedMedia,
+    UploadFinished,
+    UploadLocked,
+    UploadNotFound,
+)
+from ..models import UploadSession
+from ..selectors import category_get_or_none
 from .quota import quota_release, quota_reserve
-from .services import upload_check_size, video_create_from_local_file
-
-
-class UploadLocked(DomainError):
-    status_code = 423
-    code = "upload_locked"
-    default_detail = "Another request is writing to this upload; retry shortly."
-
-
-class OffsetMismatch(Conflict):
-    code = "offset_mismatch"
-    default_detail = "Upload-Offset does not match the bytes received so far."
+from .uploads import upload_check_size, video_create_from_local_file
 
 
 def session_path(session: UploadSession) -> Path:
@@ -49,9 +47,8 @@ def parse_metadata(header: str) -> dict[str, str]:
         try:
             metadata[key] = base64.b64decode(value, validate=True).decode() if value else ""
         except (binascii.Error, UnicodeDecodeError) as exc:
-            raise DomainError(
-                f"Upload-Metadata value for {key!r} is not base64 UTF-8.", code="invalid_metadata"
-            ) from exc
+            message = f"Upload-Metadata value for {key!r} is not base64 UTF-8."
+            raise InvalidMetadata(message) from exc
     return metadata
 
 
@@ -60,13 +57,11 @@ def upload_session_create(*, user, length: int, metadata: dict[str, str]) -> Upl
     maximum (413) and reserved against the weekly quota (429) before any byte is accepted.
     Requires a `title` in the metadata (`filename`, `description`, `category_id` optional)."""
     if not metadata.get("title", "").strip():
-        raise DomainError(
-            "Upload-Metadata must include a title.",
-            code="invalid_metadata",
-            errors={"title": ["This field is required."]},
+        raise InvalidMetadata(
+            "Upload-Metadata must include a title.", errors={"title": ["This field is required."]}
         )
-    category_id = metadata.get("category_id") or metadata.get("category")
-    if category_id and not Category.objects.filter(id=_int_or_zero(category_id)).exists():
+    category_id = _category_id(metadata)
+    if category_id and category_get_or_none(category_id=category_id) is None:
         raise DomainError("Unknown category.", code="invalid", errors={"category_id": ["Unknown."]})
     if length <= 0:
         raise UnsupportedMedia("The file is empty.")
@@ -83,7 +78,9 @@ def upload_session_create(*, user, length: int, metadata: dict[str, str]) -> Upl
     return session
 
 
-def _int_or_zero(value: str) -> int:
+def _category_id(metadata: dict[str, str]) -> int:
+    """The category the upload names (`category_id`, or `category`), 0 for none."""
+    value = metadata.get("category_id") or metadata.get("category") or ""
     try:
         return int(value)
     except ValueError:
@@ -93,7 +90,7 @@ def _int_or_zero(value: str) -> int:
 def upload_session_get(*, user, session_id) -> UploadSession:
     session = UploadSession.objects.filter(id=session_id, user=user).first()
     if session is None:
-        raise NotFound("Upload not found.")
+        raise UploadNotFound()
     return session
 
 
@@ -103,7 +100,7 @@ def _locked(session: UploadSession):
     try:
         handle = open(path, "r+b")  # noqa: SIM115 - held across the yield
     except FileNotFoundError as exc:
-        raise NotFound("Upload not found.") from exc
+        raise UploadNotFound() from exc
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -123,11 +120,11 @@ def upload_session_append(
     Bytes past the declared length are refused (413). When the last byte arrives the file
     is probed and becomes a Video (or is refused: 415, file deleted, quota released)."""
     if session.status != UploadSession.Status.UPLOADING:
-        raise Conflict("This upload is already finished.", code="upload_finished")
+        raise UploadFinished()
     with _locked(session) as handle:
         session.refresh_from_db(fields=["offset", "status"])
         if session.status != UploadSession.Status.UPLOADING:
-            raise Conflict("This upload is already finished.", code="upload_finished")
+            raise UploadFinished()
         if offset != session.offset:
             raise OffsetMismatch(
                 f"Upload-Offset is {offset}; the server has {session.offset} bytes."
@@ -162,10 +159,8 @@ def upload_session_append(
 
 def _upload_session_finish(session: UploadSession) -> None:
     meta = session.metadata
-    category = None
-    category_id = meta.get("category_id") or meta.get("category")
-    if category_id:
-        category = Category.objects.filter(id=_int_or_zero(category_id)).first()
+    category_id = _category_id(meta)
+    category = category_get_or_none(category_id=category_id) if category_id else None
     try:
         video = video_create_from_local_file(
             user=session.user,
@@ -197,7 +192,7 @@ def upload_session_terminate(*, session: UploadSession) -> None:
     lock and the row removed with a conditional delete, so the reservation is released once
     and only for an upload that never finished (a finished one's bytes count for its video)."""
     with contextlib.ExitStack() as stack:
-        with contextlib.suppress(NotFound):  # finished uploads have no partial file left
+        with contextlib.suppress(UploadNotFound):  # finished uploads have no partial file left
             stack.enter_context(_locked(session))
         status = (
             UploadSession.objects.filter(id=session.id).values_list("status", flat=True).first()

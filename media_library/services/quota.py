@@ -7,9 +7,10 @@ from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from .errors import QuotaExceeded
-from .models import UploadQuota
-from .selectors import site_config_get
+from filmstudio.selectors import site_config_get
+
+from ..errors import QuotaExceeded
+from ..models import UploadQuota
 
 
 def quota_week_start(now: dt.datetime | None = None) -> dt.date:

@@ -1,0 +1,54 @@
+"""The floor's own endpoints: signed file downloads and the site configuration."""
+
+import mimetypes
+from pathlib import PurePosixPath
+
+from django.core import signing
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from . import selectors, services
+from .downloads import signed_file_name
+from .errors import LinkExpired, NotFound
+from .permissions import IsPlatformAdmin
+from .serializers import SiteConfigSerializer
+from .streaming import stored_file_response
+
+
+class SignedFileApi(generics.GenericAPIView):
+    """Serves a stored file to whoever holds an unexpired signed link (no login needed)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, token: str):
+        try:
+            name, filename = signed_file_name(token=token)
+        except signing.SignatureExpired:
+            raise LinkExpired() from None
+        except signing.BadSignature:
+            raise NotFound("Not found.") from None
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        # Ranges, If-Range, X-Accel-Redirect and S3 redirects, as for library videos.
+        response = stored_file_response(request, name=name, content_type=content_type)
+        download_name = filename or PurePosixPath(name).name
+        response["Content-Disposition"] = f'attachment; filename="{download_name}"'
+        return response
+
+
+class SiteConfigApi(generics.GenericAPIView):
+    permission_classes = [IsPlatformAdmin]
+    serializer_class = SiteConfigSerializer
+
+    def get(self, request: Request) -> Response:
+        return Response(SiteConfigSerializer(selectors.site_config_get()).data)
+
+    def patch(self, request: Request) -> Response:
+        form = SiteConfigSerializer(selectors.site_config_get(), data=request.data, partial=True)
+        form.is_valid(raise_exception=True)
+        config = services.site_config_update(data=form.validated_data, user=request.user)
+        return Response(SiteConfigSerializer(config).data)

@@ -1,0 +1,15 @@
+from rest_framework import serializers
+
+from .models import SiteConfig
+from .services import SITE_CONFIG_FIELDS
+
+
+class SiteConfigSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SiteConfig
+        fields = [*SITE_CONFIG_FIELDS, "updated_at", "updated_by"]
+        read_only_fields = ["updated_at", "updated_by"]
+        extra_kwargs = {
+            "max_file_size_bytes": {"min_value": 1},
+            "weekly_upload_quota_bytes": {"min_value": 0},
+        }
