@@ -57,8 +57,8 @@ def test_catalogue_round_trip_through_the_official_client(fake, key):
     assert price.type == "recurring" and price.recurring.interval == "month"
     fetched = stripe.Price.retrieve(price.id, expand=["product"], **key)
     assert fetched.product.name == "Pro" and fetched.product.metadata["plan"] == "pro"
-    (by_key,) = stripe.Price.list(lookup_keys=["plan_pro"], **key).data
-    assert by_key.id == price.id
+    (by_key,) = stripe.Price.list(lookup_keys=["plan_pro"], expand=["data.product"], **key).data
+    assert (by_key.id, by_key.product.name) == (price.id, "Pro")
     updated = stripe.Price.modify(price.id, active=False, **key)
     assert updated.active is False
     assert stripe.Price.list(active=True, **key).data == []

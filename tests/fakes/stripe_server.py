@@ -161,6 +161,12 @@ class FakeStripeServer:
             prefix = COLLECTIONS[collection]
             obj = self._route(method, prefix, object_id, action, params)
             if obj.get("object") == "list":
+                # `expand[]=data.product` expands `product` in every item of the page
+                inner = [path.removeprefix("data.") for path in expand if path.startswith("data.")]
+                obj["data"] = [
+                    world.expanded(world.objects.get(item["id"], item), inner)
+                    for item in obj["data"]
+                ]
                 return 200, obj
             return 200, world.expanded(obj, expand)
 
