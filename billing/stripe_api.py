@@ -133,6 +133,14 @@ def subscription_modify(*, subscription_id: str, **changes: Any):
     return _call(stripe.Subscription.modify, subscription_id, **changes)
 
 
+def payment_intent_retrieve(*, payment_intent_id: str):
+    return _call(stripe.PaymentIntent.retrieve, id=payment_intent_id)
+
+
+def disputes_of(*, charge_id: str) -> Iterator[Any]:
+    return _call(stripe.Dispute.list, charge=charge_id, limit=100).auto_paging_iter()
+
+
 def charge_retrieve(*, charge_id: str):
     return _call(stripe.Charge.retrieve, id=charge_id)
 

@@ -63,7 +63,8 @@ def checkout_paid(*, session_id: str, event_id: str) -> CreditTransaction | None
             raise UnknownPrice(f"No credit pack is tied to Stripe price {item['price']['id']}.")
         credits += pack.credits * item["quantity"]
         bought.append(f"{item['quantity']} × {pack.name}")
-    return ledger.credits_grant(
+    intent = session.get("payment_intent") or ""
+    line = ledger.credits_grant(
         user=user,
         amount=credits,
         kind=CreditTransaction.Kind.PURCHASE,
@@ -71,8 +72,11 @@ def checkout_paid(*, session_id: str, event_id: str) -> CreditTransaction | None
         reason=", ".join(bought),
         payment_reference=session_id,
         stripe_event=event_id,
-        stripe_payment_intent=session.get("payment_intent") or "",
+        stripe_payment_intent=intent,
     )
+    if intent:
+        _take_back_what_was_returned(user=user, payment_intent=intent, event_id=event_id)
+    return line
 
 
 def checkout_expired(*, session_id: str) -> None:
@@ -123,6 +127,8 @@ def invoice_paid(*, invoice_id: str, event_id: str) -> CreditTransaction | None:
         stripe_event=event_id,
         stripe_payment_intent=intents[0] if intents else "",
     )
+    if intents:
+        _take_back_what_was_returned(user=user, payment_intent=intents[0], event_id=event_id)
     return line
 
 
@@ -161,28 +167,24 @@ def invoice_failed(*, invoice_id: str) -> None:
     subscription_changed(subscription_id=subscription_id)
 
 
-def charge_refunded(*, charge_id: str, event_id: str) -> list[CreditTransaction]:
-    """`charge.refunded`: each refund of a payment that bought credits takes back its share of
-    them (`clawback`, once per refund; ledger.credits_claw_back sets the limits)."""
-    charge = djstripe.Charge.objects.get(id=charge_id).stripe_data
-    user = _user_of(charge.get("customer"))
-    intent = charge.get("payment_intent")
-    if user is None or not intent:
-        return []
+def _claw_back_refunds(*, user, charge, event_id: str) -> list[CreditTransaction]:
+    """Each succeeded refund of `charge` takes back its share of the credits its payment
+    bought (`clawback`, once per refund; ledger.credits_claw_back sets the limits)."""
+    intent = charge.payment_intent
     account = ledger.credit_account_get_or_create(user=user)
     paid = ledger.credits_paid_by(account=account, payment_intent=intent)
     refunds = sorted(
-        (r for r in stripe_api.refunds_of(charge_id=charge_id) if r.status == "succeeded"),
+        (r for r in stripe_api.refunds_of(charge_id=charge.id) if r.status == "succeeded"),
         key=lambda refund: (refund.created, refund.id),
     )
     lines, refunded = [], 0
     for refund in refunds:
         # Each refund owes its share, rounded so that the shares add up to the total's.
-        before = paid * refunded // charge["amount"]
+        before = paid * refunded // charge.amount
         refunded += refund.amount
         line = ledger.credits_claw_back(
             user=user,
-            owed=paid * refunded // charge["amount"] - before,
+            owed=paid * refunded // charge.amount - before,
             key=f"clawback:{refund.id}",
             payment_intent=intent,
             reference=refund.id,
@@ -194,6 +196,45 @@ def charge_refunded(*, charge_id: str, event_id: str) -> list[CreditTransaction]
     return lines
 
 
+def _claw_back_dispute(*, user, charge, dispute, event_id: str) -> CreditTransaction | None:
+    """The disputed share of the credits `charge` bought goes back (once per dispute)."""
+    account = ledger.credit_account_get_or_create(user=user)
+    paid = ledger.credits_paid_by(account=account, payment_intent=charge.payment_intent)
+    return ledger.credits_claw_back(
+        user=user,
+        owed=paid * dispute["amount"] // charge.amount,
+        key=f"clawback:{dispute['id']}",
+        payment_intent=charge.payment_intent,
+        reference=dispute["id"],
+        reason=f"Dispute ({dispute.get('reason') or 'no reason given'}) of payment "
+        f"{charge.payment_intent}",
+        stripe_event=event_id,
+    )
+
+
+def _take_back_what_was_returned(*, user, payment_intent: str, event_id: str) -> None:
+    """Refunds and disputes Stripe reported before the payment's own event (events come in
+    any order) take their share back as soon as the credits are there."""
+    charge_id = stripe_api.payment_intent_retrieve(payment_intent_id=payment_intent).latest_charge
+    charge = stripe_api.charge_retrieve(charge_id=charge_id) if charge_id else None
+    if charge is None:
+        return
+    if charge.amount_refunded:
+        _claw_back_refunds(user=user, charge=charge, event_id=event_id)
+    if charge.disputed:
+        for dispute in stripe_api.disputes_of(charge_id=charge.id):
+            _claw_back_dispute(user=user, charge=charge, dispute=dispute, event_id=event_id)
+
+
+def charge_refunded(*, charge_id: str, event_id: str) -> list[CreditTransaction]:
+    """`charge.refunded`: each refund of a payment that bought credits takes back its share."""
+    charge = stripe_api.charge_retrieve(charge_id=charge_id)
+    user = _user_of(charge.customer)
+    if user is None or not charge.payment_intent:
+        return []
+    return _claw_back_refunds(user=user, charge=charge, event_id=event_id)
+
+
 def dispute_opened(*, dispute_id: str, event_id: str) -> CreditTransaction | None:
     """`charge.dispute.created`: the disputed share of a payment's credits is taken back
     (`clawback`, once per dispute)."""
@@ -202,15 +243,4 @@ def dispute_opened(*, dispute_id: str, event_id: str) -> CreditTransaction | Non
     user = _user_of(charge.customer)
     if user is None or not charge.payment_intent:
         return None
-    account = ledger.credit_account_get_or_create(user=user)
-    paid = ledger.credits_paid_by(account=account, payment_intent=charge.payment_intent)
-    return ledger.credits_claw_back(
-        user=user,
-        owed=paid * dispute["amount"] // charge.amount,
-        key=f"clawback:{dispute_id}",
-        payment_intent=charge.payment_intent,
-        reference=dispute_id,
-        reason=f"Dispute ({dispute.get('reason') or 'no reason given'}) of payment "
-        f"{charge.payment_intent}",
-        stripe_event=event_id,
-    )
+    return _claw_back_dispute(user=user, charge=charge, dispute=dispute, event_id=event_id)

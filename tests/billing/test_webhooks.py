@@ -171,3 +171,24 @@ def test_ten_parallel_deliveries_of_one_event_grant_once(settings, catalogue, st
     assert account.balance == ledger_sum(account=account) == credits
     assert allowance_sum(account=account) == account.allowance == 0
     assert Event.objects.filter(id=completed["id"]).count() == 1
+
+
+def test_a_refund_reported_before_the_purchase_takes_its_credits_back_when_they_arrive(
+    auth_client, user, catalogue, stripe_on, deliver
+):
+    session = checkout(auth_client, {"pack": "500-credits"}, "/api/v1/credits/topup")
+    events = stripe_on.world.complete_checkout(session["id"])
+    charge = of_type(events, "charge.succeeded")["data"]["object"]["id"]
+    stripe_on.world.create_refund({"charge": charge})
+
+    deliver(auth_client, *stripe_on.world.events_of("charge.refunded"))  # nothing to take yet
+    deliver(auth_client, *events)
+
+    account = CreditAccount.objects.get(user=user)
+    assert (account.balance, account.shortfall) == (0, 0)
+    kinds = CreditTransaction.objects.filter(account__user=user).order_by("id")
+    credits = catalogue["packs"]["500-credits"].credits
+    assert list(kinds.values_list("kind", "amount")) == [
+        ("purchase", credits),
+        ("clawback", -credits),
+    ]
