@@ -1,4 +1,4 @@
-"""Benchmark the film pipeline on the example screenplay; prints a markdown table.
+"""Benchmark the film engine on the example screenplay; prints a markdown table.
 
     .venv/bin/python bench/film.py [--aspect 16:9] [--script examples/the_lighthouse.fountain]
 
@@ -33,8 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from jobs.pipeline import film  # noqa: E402
-from jobs.pipeline.compose import AUDIO_BITRATE  # noqa: E402
+from film.compose import AUDIO_BITRATE  # noqa: E402
+from film.pipeline import render_film  # noqa: E402
+from film.steps.delivery import compose  # noqa: E402
+from film.steps.pictures import clips  # noqa: E402
+from film.subtitles import parse_srt  # noqa: E402
+from film.workspace import MANIFEST, FilmRun, load_manifest  # noqa: E402
 
 
 def timed(fn, *args, **kwargs) -> float:
@@ -111,8 +115,6 @@ def moviepy_compose(manifest: dict, out: Path, *, burn: bool = False) -> None:
         concatenate_videoclips,
     )
 
-    from jobs.pipeline.subtitles import parse_srt
-
     config = manifest["config"]
     clips = [VideoFileClip(path, audio=False) for path in manifest["clips"]]
     video = concatenate_videoclips(clips)
@@ -162,9 +164,9 @@ def clips_stage(root: Path, manifest: dict, *, burn: bool, run: int) -> float:
     work, cache = root / f"clips-{burn}-{run}", root / f"clips-cache-{burn}-{run}"
     work.mkdir()
     staged = {**manifest, "config": {**manifest["config"], "burn_subtitles": burn}}
-    (work / film.MANIFEST).write_text(json.dumps(staged), encoding="utf-8")
-    seconds = timed(film.clips, work_dir=work, cache_dir=cache)
-    assert film.load_manifest(work)["cache"]["clips"]["hits"] == 0
+    (work / MANIFEST).write_text(json.dumps(staged), encoding="utf-8")
+    seconds = timed(clips, FilmRun(work_dir=work, cache_dir=cache))
+    assert load_manifest(work)["cache"]["clips"]["hits"] == 0
     shutil.rmtree(cache)
     return seconds
 
@@ -178,37 +180,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="film-bench-") as tmp:
         root = Path(tmp)
         cache, work = root / "cache", root / "work"
-        render_seconds = timed(
-            film.render_film,
-            text,
-            aspect=args.aspect,
-            out_path=root / "film.mp4",
-            work_dir=work,
-            cache_dir=cache,
-        )
+
+        def film_in(name: str, **options) -> FilmRun:
+            return FilmRun(
+                work_dir=root / name,
+                cache_dir=cache,
+                script=text,
+                aspect=args.aspect,
+                out_path=root / f"{name}.mp4",
+                **options,
+            )
+
+        render_seconds = timed(render_film, film_in("work"))
         # The same script again on the warm cache: the re-render a retry or an unchanged
         # regenerate costs (target: at least 5x faster than the cold render).
-        warm_seconds = timed(
-            film.render_film,
-            text,
-            aspect=args.aspect,
-            out_path=root / "film-warm.mp4",
-            work_dir=root / "work-warm",
-            cache_dir=cache,
-        )
+        warm_seconds = timed(render_film, film_in("work-warm"))
         # The same script with burned-in subtitles on that cache: only the (burned) clips
         # are encoded.
-        burned_seconds = timed(
-            film.render_film,
-            text,
-            aspect=args.aspect,
-            out_path=root / "film-burned.mp4",
-            work_dir=root / "work-burned",
-            cache_dir=cache,
-            burn_subtitles=True,
-        )
-        manifest = film.load_manifest(work)
-        burned_manifest = film.load_manifest(root / "work-burned")
+        burned_seconds = timed(render_film, film_in("work-burned", burn_subtitles=True))
+        manifest = load_manifest(work)
+        burned_manifest = load_manifest(root / "work-burned")
         duration = manifest["output"]["duration"]
         rows = []
         for burn, work_dir in ((False, work), (True, root / "work-burned")):
@@ -220,14 +211,13 @@ def main() -> None:
             # Interleaved runs, medians: single encodes on 2 shared cores vary by ~10%.
             ours_runs, floor_runs = [], []
             for _ in range(REPEATS):
-                ours_runs.append(
-                    timed(
-                        film.compose,
-                        work_dir=work_dir,
-                        out_path=root / "ours.mp4",
-                        burn_subtitles=burn,
-                    )
+                ours_film = FilmRun(
+                    work_dir=work_dir,
+                    cache_dir=cache,
+                    out_path=root / "ours.mp4",
+                    burn_subtitles=burn,
                 )
+                ours_runs.append(timed(compose, ours_film))
                 floor_runs.append(
                     timed(hand_written_ffmpeg, floor_manifest, concat, root / "floor.mp4")
                 )

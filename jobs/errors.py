@@ -1,7 +1,7 @@
 """Every error the job engine raises, with its HTTP status and machine-readable code.
 
-The film pipeline's and providers' own errors live with them (jobs/pipeline, jobs/providers):
-they know nothing of HTTP and reach the job as its `error_code` (see jobs.tasks.error_code).
+The film engine's own errors live with it (film/errors.py): they know nothing of HTTP and
+reach the job as its `error_code` (see jobs.tasks.error_code).
 """
 
 from filmstudio.errors import Conflict, DomainError

@@ -1,17 +1,18 @@
-"""The film pipeline behind the job stages.
+"""The film engine behind the job stages.
 
-Each stage of `jobs.stages` runs steps of `jobs.pipeline.film` in the job's work dir and saves
-what it made through Django storage as Assets of the project. The work dir holds the manifest
-(breakdown, timeline, paths into the shared render cache), so every stage can run in its own
-task, on its own worker, and run again after a retry or a crash.
+Each stage of `jobs.stages` runs steps of the engine's step table (`film.pipeline`) in the
+job's work dir and saves what it made through Django storage as Assets of the project. The
+work dir holds the manifest (breakdown, timeline, paths into the shared render cache), so
+every stage can run in its own task, on its own worker, and run again after a retry or a
+crash.
 
-Voice is the clock: line lengths decide every shot's length, so whatever needs a duration
-(clips, the mix, subtitles, compose) first makes sure the timeline exists. Steps that already
-ran are not run again, and per-shot work comes from the content-addressed cache, so a stage
-that re-runs (retry, redelivery, a regenerate after one scene changed) only pays for what
-changed. A stage that is missing its inputs (a work dir lost with a worker, or a job type
-that starts late in the pipeline, such as `video_composition`) rebuilds them from the
-project's screenplay, again mostly from the cache.
+A stage asks the engine for the step whose output it stores (`_ensure`); the engine first
+makes whatever that step needs and the manifest lacks. Voice is the clock: whatever needs a
+duration (clips, the mix, subtitles, compose) first makes sure the timeline exists. Per-shot
+work comes from the content-addressed cache, so a stage that re-runs (retry, redelivery, a
+regenerate after one scene changed) only pays for what changed, and a stage that is missing
+its inputs (a work dir lost with a worker, or a job type that starts late in the pipeline,
+such as `video_composition`) rebuilds them from the project's screenplay.
 """
 
 import json
@@ -22,49 +23,51 @@ from pathlib import Path
 
 from django.conf import settings
 
+from film import pipeline
+from film.audio import write_wav
+from film.cache import FileCache
+from film.music import ambient_bed
+from film.workspace import FilmRun, load_manifest
 from filmstudio.errors import Forbidden
-from jobs.pipeline import film
-from jobs.pipeline.audio import write_wav
-from jobs.pipeline.cache import FileCache
-from jobs.pipeline.music import ambient_bed
 from projects.models import Asset
 from projects.services import asset_create_from_file, project_flag_for_review
 
+from .film_config import film_cache_dir, film_config
 from .models import Job, JobStatus, JobType
 from .moderation import moderation_message, script_moderate
-from .stages import Progress
+from .stages import STAGES, Progress
 
 logger = logging.getLogger(__name__)
-
-# What each manifest entry needs before it can be made (in pipeline order).
-STEPS = ("breakdown", "timeline", "images", "clips", "mix", "subtitles", "output")
 
 
 def work_dir_for(job: Job) -> Path:
     return Path(settings.FILM_WORK_DIR) / f"job-{job.pk}"
 
 
-def _cache_dir() -> Path:
-    return Path(settings.FILM_CACHE_DIR)
+def _film_run(job: Job) -> FilmRun:
+    """The engine's view of the job's film: its work dir, the site's configuration, and what
+    the project and the job's parameters ask for."""
+    project, work = job.project, work_dir_for(job)
+    return FilmRun(
+        work_dir=work,
+        cache_dir=film_cache_dir(),
+        config=film_config(),
+        script=project.script,
+        aspect=project.aspect_ratio,
+        fps=project.frame_rate,
+        burn_subtitles=bool(job.parameters.get("burn_subtitles")),
+        moderate=False,  # `_screen` applies the site's moderation policy first
+        thumbnail_path=work / "thumbnail.jpg",
+        thumbnail_at=job.parameters.get("at_seconds"),
+    )
 
 
 def _fractions(progress: Progress, start: float = 0.0, end: float = 1.0):
-    """Adapt the pipeline's progress (fraction 0-1, message) to the stage's (percent), as
+    """Adapt the engine's progress (fraction 0-1, message) to the stage's (percent), as
     the part from `start` to `end` (fractions) of the stage."""
 
     def report(fraction: float, message: str = "") -> None:
         progress(int((start + (end - start) * fraction) * 100), message)
-
-    return report
-
-
-def _span(progress: Progress, start: int, end: int) -> Progress:
-    """The stage's progress for one part of it: 0-100 of the part is `start`-`end` percent
-    of the stage. (A `_fractions` reporter must not be passed where percents are reported:
-    its percents would be read as fractions and jump the stage to 100 at once.)"""
-
-    def report(percent: int, message: str = "") -> None:
-        progress(start + (end - start) * percent // 100, message)
 
     return report
 
@@ -79,12 +82,13 @@ class ContentRefused(Exception):
         self.code = code
 
 
-def _analyse(job: Job, work: Path) -> None:
-    """Parse the project's screenplay as it is now into a fresh manifest.
+def _screen(job: Job) -> None:
+    """Refuse (ContentRefused) a screenplay moderation flags or staff rejected.
 
     The script was moderated when the job was created, but its owner may have edited it
-    since (a queued job reads it only here), and the types that start late in the pipeline
-    are not moderated at creation at all; so the text actually rendered is moderated here.
+    since (a queued job reads it only when it is analysed), and the types that start late in
+    the pipeline are not moderated at creation at all; so the text actually rendered is
+    moderated whenever it is analysed.
     """
     project = job.project
     try:
@@ -94,44 +98,27 @@ def _analyse(job: Job, work: Path) -> None:
     if verdict is not None and verdict.flagged:
         project_flag_for_review(project=project)
         raise ContentRefused("content_flagged", moderation_message(verdict))
-    film.analyse(
-        work_dir=work,
-        script_text=project.script,
-        aspect=project.aspect_ratio,
-        fps=project.frame_rate,
-        # Frozen in the manifest: the clips stage draws burned-in subtitles into the clips.
-        burn_subtitles=bool(job.parameters.get("burn_subtitles")),
-    )
 
 
-def _ensure(job: Job, upto: str, progress: Progress) -> dict:
-    """Make every manifest entry up to and including `upto` exist; returns the manifest."""
-    work, cache = work_dir_for(job), _cache_dir()
-    wanted = STEPS[: STEPS.index(upto) + 1]
-    manifest = film.load_manifest(work) if (work / film.MANIFEST).exists() else {}
-    missing = [step for step in wanted if step not in manifest]
-    for n, step in enumerate(missing):
-        report = _fractions(progress, n / len(missing), (n + 1) / len(missing))
-        if step == "breakdown":
-            _analyse(job, work)
-        elif step == "timeline":
-            film.voices(work_dir=work, cache_dir=cache, progress=report)
-        elif step == "images":
-            film.images(work_dir=work, cache_dir=cache, progress=report)
-        elif step == "clips":
-            film.clips(work_dir=work, cache_dir=cache, progress=report)
-        elif step == "mix":
-            film.mix(work_dir=work, cache_dir=cache, progress=report)
-        elif step == "subtitles":
-            film.subtitles(work_dir=work)
-        elif step == "output":
-            film.compose(
-                work_dir=work,
-                out_path=work / "film.mp4",
-                burn_subtitles=bool(job.parameters.get("burn_subtitles")),
-            )
-        progress(int((n + 1) / len(missing) * 100), f"{step} ready")
-    return film.load_manifest(work)
+def _ensure(
+    job: Job,
+    stage: str,
+    progress: Progress,
+    *,
+    redo: bool = False,
+    span: tuple[float, float] = (0.0, 1.0),
+) -> dict:
+    """Run the engine step of `stage` (its declaration in jobs/stages.py) and whatever it
+    needs that the manifest lacks (with `redo`, the step itself again), screening the
+    screenplay first when it is to be analysed; returns the manifest. The engine's progress
+    is the `span` (fractions) of the stage's."""
+    run = _film_run(job)
+    step = STAGES[stage].step
+    steps = pipeline.plan(run, step, redo={step} if redo else ())
+    if any(s.name == "analyse" for s in steps):
+        _screen(job)
+    pipeline.run_steps(run, steps, progress=_fractions(progress, *span))
+    return load_manifest(run.work_dir)
 
 
 def _store(
@@ -151,12 +138,10 @@ def _store(
 
 
 def script_analysis(job: Job, *, progress: Progress) -> dict:
-    """Parse the screenplay into scenes, shots and lines, and (for every type that renders
-    something timed) synthesise the narration, which fixes the timeline."""
+    """Parse the screenplay (as it is now, moderated first) into scenes, shots and lines."""
     work = work_dir_for(job)
-    _analyse(job, work)
-    progress(10, "script analysed")
-    manifest = film.load_manifest(work)
+    # Always afresh: the screenplay may have changed since a previous try.
+    manifest = _ensure(job, "script_analysis", progress, redo=True)
     breakdown_file = work / "breakdown.json"
     breakdown_file.write_text(json.dumps(manifest["breakdown"], indent=2), encoding="utf-8")
     breakdown = manifest["breakdown"]
@@ -167,8 +152,6 @@ def script_analysis(job: Job, *, progress: Progress) -> dict:
         key="breakdown",
         content_type="application/json",
     )
-    if job.type != JobType.SCRIPT_ANALYSIS:
-        film.voices(work_dir=work, cache_dir=_cache_dir(), progress=_fractions(progress, 0.1))
     shots = [shot for scene in breakdown["scenes"] for shot in scene["shots"]]
     return {
         "scenes": len(breakdown["scenes"]),
@@ -181,10 +164,7 @@ def script_analysis(job: Job, *, progress: Progress) -> dict:
 
 def image_generation(job: Job, *, progress: Progress) -> dict:
     """One still per shot (the storyboard renderer by default; see FILM_IMAGE_PROVIDER)."""
-    manifest = _ensure(job, "breakdown", _span(progress, 0, 5))
-    paths = film.images(
-        work_dir=work_dir_for(job), cache_dir=_cache_dir(), progress=_fractions(progress, 0.05)
-    )
+    manifest = _ensure(job, "image_generation", progress, redo=True)
     provider = manifest["config"]["image_provider"]
     ids = [
         _store(
@@ -195,23 +175,21 @@ def image_generation(job: Job, *, progress: Progress) -> dict:
             content_type="image/png",
             metadata={"shot": n, "provider": provider},
         )
-        for n, path in enumerate(paths)
+        for n, path in enumerate(manifest["images"])
     ]
     return {"images": len(ids), "asset_ids": ids, "provider": provider}
 
 
 def video_generation(job: Job, *, progress: Progress) -> dict:
     """A pan-and-zoom clip per shot over its still, exactly as long as its lines."""
-    _ensure(job, "images", _span(progress, 0, 30))
-    paths = film.clips(
-        work_dir=work_dir_for(job), cache_dir=_cache_dir(), progress=_fractions(progress, 0.3)
-    )
-    return {"clips": len(paths)}
+    manifest = _ensure(job, "video_generation", progress, redo=True)
+    return {"clips": len(manifest["clips"])}
 
 
 def voice_synthesis(job: Job, *, progress: Progress) -> dict:
-    """Every line's voice as its own audio Asset, with its place on the timeline."""
-    manifest = _ensure(job, "timeline", progress)
+    """Every line voiced (the timeline: voice is the clock), each line's audio stored as its
+    own Asset with its place on the timeline."""
+    manifest = _ensure(job, "voice_synthesis", progress)
     lines = [line for shot in manifest["timeline"]["shots"] for line in shot["lines"]]
     ids = [
         _store(
@@ -230,26 +208,29 @@ def voice_synthesis(job: Job, *, progress: Progress) -> dict:
 
 
 def music_generation(job: Job, *, progress: Progress) -> dict:
-    """The ambient bed mixed under the voices with ducking, measured for loudness. Without
-    a screenplay timeline (a music-only job) it is the bed alone, as long as the project."""
-    if job.type == JobType.MUSIC_GENERATION:
-        duration = float(job.parameters.get("target_duration") or job.project.target_duration)
-        mood = job.parameters.get("mood") or "dark"
-        samples = ambient_bed(duration, seed=job.project_id, mood=mood)
-        path = work_dir_for(job) / "music.wav"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_wav(path, samples)
-        progress(100, "music bed generated")
-        asset = _store(
-            job,
-            kind=Asset.Kind.MUSIC,
-            path=path,
-            key="music",
-            content_type="audio/wav",
-            metadata={"duration": duration, "mood": mood},
-        )
-        return {"duration": duration, "assets": {"music": asset}}
-    manifest = _ensure(job, "mix", progress)
+    """A music bed alone (no screenplay), as long as the parameters or the project say."""
+    duration = float(job.parameters.get("target_duration") or job.project.target_duration)
+    mood = job.parameters.get("mood") or "dark"
+    samples = ambient_bed(duration, seed=job.project_id, mood=mood)
+    path = work_dir_for(job) / "music.wav"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(path, samples)
+    progress(100, "music bed generated")
+    asset = _store(
+        job,
+        kind=Asset.Kind.MUSIC,
+        path=path,
+        key="music",
+        content_type="audio/wav",
+        metadata={"duration": duration, "mood": mood},
+    )
+    return {"duration": duration, "assets": {"music": asset}}
+
+
+def audio_mix(job: Job, *, progress: Progress) -> dict:
+    """The soundtrack: the voices on the timeline over the music bed, ducked under speech,
+    peak-limited and measured for loudness."""
+    manifest = _ensure(job, "audio_mix", progress)
     asset = _store(
         job,
         kind=Asset.Kind.MUSIC,
@@ -262,14 +243,9 @@ def music_generation(job: Job, *, progress: Progress) -> dict:
 
 
 def video_composition(job: Job, *, progress: Progress) -> dict:
-    """The one ffmpeg run: clips, soundtrack (normalised to -14 LUFS) and the subtitle track."""
-    work = work_dir_for(job)
-    manifest = _ensure(job, "subtitles", _span(progress, 0, 60))
-    if "output" in manifest:
-        # A rerun composes again: the parameters or the clips may have changed since.
-        del manifest["output"]
-        film.save_manifest(work, manifest)
-    manifest = _ensure(job, "output", _span(progress, 60, 100))
+    """The one ffmpeg run: clips, soundtrack (normalised to -14 LUFS) and the subtitle track.
+    A rerun composes again: the parameters or the clips may have changed since."""
+    manifest = _ensure(job, "video_composition", progress, redo=True)
     output = manifest["output"]
     video = next(s for s in output["probe"]["streams"] if s.get("codec_type") == "video")
     asset = _store(
@@ -291,7 +267,7 @@ def video_composition(job: Job, *, progress: Progress) -> dict:
 
 def subtitle_generation(job: Job, *, progress: Progress) -> dict:
     """SRT and WebVTT from the exact timing of every synthesised line."""
-    manifest = _ensure(job, "subtitles", progress)
+    manifest = _ensure(job, "subtitle_generation", progress)
     srt = _store(
         job,
         kind=Asset.Kind.SUBTITLES,
@@ -312,28 +288,23 @@ def subtitle_generation(job: Job, *, progress: Progress) -> dict:
 def thumbnail_generation(job: Job, *, progress: Progress) -> dict:
     """A JPEG from the middle of the most representative shot of the film, or from the
     `at_seconds` parameter's frame."""
-    _ensure(job, "output", _span(progress, 0, 90))
-    work = work_dir_for(job)
-    at = job.parameters.get("at_seconds")
-    path = film.thumbnail(work_dir=work, out_path=work / "thumbnail.jpg", at=at)
+    manifest = _ensure(job, "thumbnail_generation", progress, redo=True)
     asset = _store(
-        job, kind=Asset.Kind.THUMBNAIL, path=path, key="thumbnail", content_type="image/jpeg"
+        job,
+        kind=Asset.Kind.THUMBNAIL,
+        path=manifest["thumbnail"],
+        key="thumbnail",
+        content_type="image/jpeg",
     )
     if job.type == JobType.FULL_GENERATION:
         # The film and every file worth keeping are in storage now; the cache keeps the rest.
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work_dir_for(job), ignore_errors=True)
     return {"assets": {"thumbnail": asset}}
 
 
+# The work of every film stage of the table: the function named like the stage.
 PIPELINE_STAGES: dict[str, Callable[..., dict]] = {
-    "script_analysis": script_analysis,
-    "image_generation": image_generation,
-    "video_generation": video_generation,
-    "voice_synthesis": voice_synthesis,
-    "music_generation": music_generation,
-    "video_composition": video_composition,
-    "subtitle_generation": subtitle_generation,
-    "thumbnail_generation": thumbnail_generation,
+    name: work for name in STAGES if callable(work := globals().get(name))
 }
 
 
@@ -371,5 +342,5 @@ def film_work_dirs_clean(*, now=None) -> int:
 
 def film_cache_prune() -> int:
     """Delete render-cache entries unused for settings.FILM_CACHE_MAX_AGE_DAYS days."""
-    cache = FileCache(_cache_dir())
+    cache = FileCache(film_cache_dir())
     return cache.prune(unused_for=settings.FILM_CACHE_MAX_AGE_DAYS * 86400)

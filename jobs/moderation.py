@@ -1,20 +1,18 @@
-"""Moderation of a screenplay while its job is VALIDATING.
+"""Moderation of a project's screenplay: when its job is created (VALIDATING), and again
+whenever a stage is about to analyse it (its owner may have edited it since).
 
-The configured provider (FILM_MODERATION_PROVIDER: "local", offline, by default; "openai"
-when configured) reads every line. A project staff already approved is not checked again; one
-they rejected cannot start jobs.
+This module is the site's policy around the engine's one moderation path
+(`film.moderation.moderate_breakdown`, with the provider FILM_MODERATION_PROVIDER names:
+"local", offline, by default; "openai" when configured): a project staff already approved
+is not checked again; one they rejected cannot start jobs.
 """
 
-import logging
-
-from django.conf import settings
-
+from film.moderation import moderate_breakdown
+from film.providers.moderation import ModerationResult
 from filmstudio.errors import Forbidden
-from jobs.pipeline.fountain import validate_script
-from jobs.providers.moderation import ModerationResult, get_moderation_provider
 from projects.models import Project
 
-logger = logging.getLogger(__name__)
+from .film_config import film_config, validate_script
 
 # The name a moderation failure records as the job's failed stage (it runs in VALIDATING).
 MODERATION_STAGE = "moderation"
@@ -23,9 +21,9 @@ MODERATION_STAGE = "moderation"
 def script_moderate(*, project: Project) -> ModerationResult | None:
     """The moderation verdict on the project's screenplay, or None when staff approved it.
 
-    Raises Forbidden (`content_rejected`) for a project staff rejected. If the configured
-    remote provider cannot answer, the local classifier decides instead: a moderation
-    outage must neither block every film nor let scripts through unread.
+    Raises Forbidden (`content_rejected`) for a project staff rejected, and ScriptError for
+    a screenplay that cannot be parsed. If the configured remote provider cannot answer,
+    the local classifier decides instead.
     """
     if project.moderation_status == Project.ModerationStatus.APPROVED:
         return None
@@ -34,18 +32,7 @@ def script_moderate(*, project: Project) -> ModerationResult | None:
             "Staff rejected this project's content; it cannot be rendered.",
             code="content_rejected",
         )
-    breakdown = validate_script(project.script)
-    texts = [breakdown.title] + [line.text for line in breakdown.lines]
-    name = settings.FILM_MODERATION_PROVIDER
-    try:
-        return get_moderation_provider(name).moderate(texts)
-    except Exception:
-        if name == "local":
-            raise
-        logger.warning(
-            "Moderation provider %s failed; using the local classifier", name, exc_info=True
-        )
-        return get_moderation_provider("local").moderate(texts)
+    return moderate_breakdown(validate_script(project.script), film_config())
 
 
 def moderation_message(verdict: ModerationResult) -> str:

@@ -44,12 +44,17 @@ class ThumbnailGenerationParameters(_Base):
 
 
 class MusicGenerationParameters(_Base):
-    # The ambient bed's two harmonic colours (jobs/pipeline/music.py).
+    # The ambient bed's two harmonic colours (film/music.py).
     mood = serializers.ChoiceField(choices=["dark", "bright"], required=False)
 
 
 class FullGenerationParameters(VideoCompositionParameters):
     pass
+
+
+class YouTubeUploadParameters(_Base):
+    # The publication's input is its Upload row (youtube_integration), not parameters.
+    target_duration = None
 
 
 PARAMETER_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
@@ -61,6 +66,7 @@ PARAMETER_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
     JobType.THUMBNAIL_GENERATION: ThumbnailGenerationParameters,
     JobType.MUSIC_GENERATION: MusicGenerationParameters,
     JobType.FULL_GENERATION: FullGenerationParameters,
+    JobType.YOUTUBE_UPLOAD: YouTubeUploadParameters,
 }
 
 

@@ -1,14 +1,11 @@
-"""Film pipeline providers and limits (owned by the pipeline).
+"""The film engine's settings: providers, limits, rendering.
 
-Read lazily by `jobs.pipeline.config.setting`, so every value here is also the library default
-when Django settings are not configured (tests, scripts, the benchmark).
+`jobs.film_config.film_config()` turns them into the engine's `film.config.FilmConfig`; the
+engine itself reads no settings. Every default here equals the engine's own library default
+(a test holds them together).
 """
 
-from pathlib import Path
-
-import environ
-
-env = environ.Env()
+from .env import VAR_DIR, env
 
 # --- Script intake -------------------------------------------------------------------------
 # 200 kB is ~120 pages of Fountain, a feature-length screenplay; anything bigger is not a script
@@ -18,7 +15,7 @@ FILM_SCRIPT_MAX_BYTES = env.int("FILM_SCRIPT_MAX_BYTES", default=200_000)
 # job on one worker is allowed to render.
 FILM_SCRIPT_MAX_LINES = env.int("FILM_SCRIPT_MAX_LINES", default=600)
 
-# --- Providers (names are keys of the registries in jobs/providers) ------------------------
+# --- Providers (engine names of film/providers/registry.py) ----------------------------------
 FILM_IMAGE_PROVIDER = env(
     "FILM_IMAGE_PROVIDER", default="storyboard"
 )  # storyboard|openai|diffusers
@@ -44,7 +41,7 @@ FILM_OPENAI_TIMEOUT_SECONDS = env.float("FILM_OPENAI_TIMEOUT_SECONDS", default=6
 # One quick retry in the client (it honours Retry-After) absorbs a blip; anything longer is the
 # job engine's business, whose stage retries back off over minutes.
 FILM_OPENAI_MAX_RETRIES = env.int("FILM_OPENAI_MAX_RETRIES", default=1)
-# Script enrichment (jobs/pipeline/enrichment.py): "auto" asks the chat model for shot
+# Script enrichment (film/enrichment.py): "auto" asks the chat model for shot
 # descriptions and image prompts when OPENAI_API_KEY is set; "off" never does.
 FILM_ENRICHMENT = env("FILM_ENRICHMENT", default="auto")  # auto|off
 
@@ -74,6 +71,4 @@ FILM_TRUE_PEAK_DBTP = env.float("FILM_TRUE_PEAK_DBTP", default=-1.5)
 
 # --- Storage -------------------------------------------------------------------------------
 # Content-addressed cache of per-shot work (stills, line audio, clips); safe to delete.
-# This module is also read on its own (jobs/pipeline/config.py), so it finds var/ itself.
-_VAR_DIR = Path(env("FILMSTUDIO_VAR_DIR", default=str(Path(__file__).resolve().parents[2] / "var")))
-FILM_CACHE_DIR = env("FILM_CACHE_DIR", default=str(_VAR_DIR / "film-cache"))
+FILM_CACHE_DIR = env("FILM_CACHE_DIR", default=str(VAR_DIR / "film-cache"))

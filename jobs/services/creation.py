@@ -4,29 +4,29 @@ reservation and its first stage, all or nothing."""
 import hashlib
 import json
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from film.errors import ScriptError
 from projects.models import Project
 from projects.services import project_flag_for_review
 
 from .. import state
 from ..errors import IdempotencyKeyReused, InvalidJobType, InvalidScript
+from ..film_config import validate_script
 from ..models import Job, JobPriority, JobStatus, JobType
 from ..moderation import MODERATION_STAGE, moderation_message, script_moderate
 from ..parameters import parameters_validate
-from ..pipeline.errors import ScriptError
-from ..pipeline.fountain import validate_script
-from ..stages import SCRIPT_TYPES, stages_for
+from ..stages import SCRIPT_TYPES, job_price, stages_for
 from .dispatch import stage_enqueue
 from .settlement import fail_locked, project_follow, reserve
 
 
 def job_cost(*, job_type: str, target_duration: int) -> int:
-    """Credits a job costs: the type's base plus its per-minute price per started minute."""
-    price = settings.JOB_COSTS[job_type]
+    """Credits a job costs: the base plus the per-minute price for every started minute,
+    summed over the type's stages (jobs/stages.py)."""
+    price = job_price(job_type)
     minutes = -(-int(target_duration) // 60)  # ceil: a started minute is a minute
-    return int(price["base"]) + int(price["per_minute"]) * minutes
+    return price.base + price.per_minute * minutes
 
 
 # Narration pace used to price a screenplay before it is voiced: 150 words a minute, plus the
@@ -72,12 +72,13 @@ def _replay(*, user, key: str | None, fingerprint: str) -> Job | None:
     return existing
 
 
-def _priced(*, project: Project, job_type: str, parameters: dict):
+def _priced(*, project: Project | None, job_type: str, parameters: dict):
     """(cleaned parameters, cost, moderation verdict or None): every check that can refuse
     the job, run before any credit moves."""
     cleaned = parameters_validate(job_type=job_type, parameters=parameters)
     verdict = None
-    seconds = cleaned.get("target_duration") or project.target_duration
+    # A job without a project (a YouTube upload of a library video) is priced on no length.
+    seconds = cleaned.get("target_duration") or (project.target_duration if project else 0)
     if job_type in SCRIPT_TYPES:
         breakdown = script_validate(text=project.script)
         # The film runs as long as its narration, whatever the target says: a long script
@@ -91,7 +92,7 @@ def _priced(*, project: Project, job_type: str, parameters: dict):
 def job_create(
     *,
     user,
-    project: Project,
+    project: Project | None,
     job_type: str,
     parameters: dict | None = None,
     priority: str = JobPriority.NORMAL,
@@ -111,7 +112,10 @@ def job_create(
     if job_type not in JobType.values:
         raise InvalidJobType(f"Unknown job type {job_type!r}.")
     fingerprint = _fingerprint(
-        project_id=project.pk, job_type=job_type, parameters=parameters, priority=priority
+        project_id=project.pk if project else None,
+        job_type=job_type,
+        parameters=parameters,
+        priority=priority,
     )
     existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
     if existing is not None:

@@ -6,7 +6,6 @@ still in this stage", so a duplicate or late delivery of a stage task changes no
 """
 
 import random
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
@@ -16,27 +15,15 @@ from django.utils import timezone
 from .. import state
 from ..errors import JobStopped
 from ..models import Job, JobEvent
-from ..stages import STAGES, next_stage, stage_callable, stages_for
+from ..stages import STAGES, StageLimits, next_stage, progress_share, stage_callable
 from .dispatch import stage_enqueue
 from .locking import Guard, in_stage, with_locked_job
 from .settlement import complete_locked, fail_locked
 
 
-@dataclass(frozen=True)
-class StageLimits:
-    soft: int
-    hard: int
-    max_retries: int
-
-
 def stage_limits(stage: str) -> StageLimits:
-    """Time limits and retry budget of a stage: the global settings, then per-stage overrides."""
-    override = settings.JOB_STAGE_OVERRIDES.get(stage, {})
-    return StageLimits(
-        soft=int(override.get("soft", settings.JOB_STAGE_SOFT_TIME_LIMIT)),
-        hard=int(override.get("hard", settings.JOB_STAGE_TIME_LIMIT)),
-        max_retries=int(override.get("max_retries", settings.JOB_STAGE_MAX_RETRIES)),
-    )
+    """Time limits and retry budget of a stage (its declaration, then the settings)."""
+    return STAGES[stage].limits()
 
 
 def retry_backoff(retries: int) -> float:
@@ -93,10 +80,8 @@ def job_stage_begin(*, job_id: int, stage: str, task_id: str = "") -> Job | None
 
 
 def _overall_progress(job_type: str, stage: str, percent: int) -> int:
-    stages = stages_for(job_type)
-    done = stages.index(stage) + max(0, min(percent, 100)) / 100
     # 100 is reserved for a completed job.
-    return min(99, int(done * 100 / len(stages)))
+    return min(99, int(progress_share(job_type, stage, percent) * 100))
 
 
 def job_progress(*, job_id: int, stage: str, status: str, percent: int, message: str = ""):
@@ -200,6 +185,26 @@ def job_stage_attempt_failed(*, job_id: int, stage: str, error: Exception, retry
         )
 
     with_locked_job(job_id, in_stage(stage), record)
+
+
+def job_stage_wait(*, job_id: int, stage: str, until: datetime, reason: Exception) -> Job | None:
+    """Park the job in `stage` until `until`, when an outside limit lifts (a provider's daily
+    quota): no task holds it, no retry is spent, and the sweeper sends the stage again once
+    the time has come. Does nothing if the job left the stage (a cancel, meanwhile)."""
+
+    def park(job: Job) -> Job:
+        job.not_before, job.stage_started_at, job.celery_task_id = until, None, ""
+        job.save(update_fields=["not_before", "stage_started_at", "celery_task_id", "updated_at"])
+        code = getattr(reason, "code", "") or reason.__class__.__name__
+        state.record_event(
+            job,
+            from_status=job.status,
+            to_status=job.status,
+            message=f"{stage}: waiting until {until.isoformat()} ({code}: {reason})",
+        )
+        return job
+
+    return with_locked_job(job_id, in_stage(stage), park)
 
 
 def job_fail(*, job_id: int, stage: str, code: str, message: str) -> Job | None:

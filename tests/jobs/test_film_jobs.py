@@ -350,7 +350,7 @@ def _frame(video, at: float, out):
     import numpy as np
     from PIL import Image
 
-    from jobs.pipeline.compose import extract_frame
+    from film.compose import extract_frame
 
     extract_frame(video, at=at, out_path=out)
     return np.asarray(Image.open(out).convert("L"), dtype=float)
@@ -365,9 +365,10 @@ def test_a_video_composition_job_alone_renders_the_film_and_burns_subtitles_when
     burned-in subtitles, when its one stage runs, then it builds every input from the
     screenplay with per-shot progress that stays within 0-100 and never goes back, stores
     the square film with its ffprobe info, and the subtitles are drawn into the picture."""
+    from film.steps.delivery import compose
+    from film.subtitles import parse_srt
+    from film.workspace import FilmRun, load_manifest
     from jobs import film_stages
-    from jobs.pipeline import film
-    from jobs.pipeline.subtitles import parse_srt
 
     project = ProjectFactory(owner=user, script=SCRIPT, aspect_ratio="1:1")
     job = _job(project, "video_composition", burn_subtitles=True)
@@ -387,9 +388,10 @@ def test_a_video_composition_job_alone_renders_the_film_and_burns_subtitles_when
     # The same film composed without burn-in (stream copy: cheap) differs only where the
     # subtitle is drawn, at the bottom of the frame.
     work = film_stages.work_dir_for(job)
-    manifest = film.load_manifest(work)
+    manifest = load_manifest(work)
     plain = tmp_path / "plain.mp4"
-    film.compose(work_dir=work, out_path=plain, burn_subtitles=False)
+    cache = Path(film_settings.FILM_CACHE_DIR)
+    compose(FilmRun(work_dir=work, cache_dir=cache, out_path=plain, burn_subtitles=False))
     cue = parse_srt((work / "subtitles.srt").read_text())[0]
     at = (cue.start + cue.end) / 2
     burned_frame = _frame(Path(manifest["output"]["path"]), at, tmp_path / "burned.jpg")
@@ -411,8 +413,8 @@ def test_a_thumbnail_job_alone_renders_the_film_it_needs_and_takes_the_asked_fra
     import numpy as np
     from PIL import Image
 
+    from film.workspace import load_manifest
     from jobs import film_stages
-    from jobs.pipeline import film
 
     project = ProjectFactory(owner=user, script=SCRIPT, aspect_ratio="1:1")
     job = _job(project, "thumbnail_generation", at_seconds=999.0)
@@ -424,7 +426,7 @@ def test_a_thumbnail_job_alone_renders_the_film_it_needs_and_takes_the_asked_fra
     with asset.file.open("rb") as handle:
         thumb = np.asarray(Image.open(handle).convert("L"), dtype=float)
     assert thumb.shape == (1080, 1080)
-    manifest = film.load_manifest(film_stages.work_dir_for(job))
+    manifest = load_manifest(film_stages.work_dir_for(job))
     video = Path(manifest["output"]["path"])
     fps = manifest["config"]["fps"]
     frames = sum(shot["frames"] for shot in manifest["timeline"]["shots"])
@@ -436,8 +438,8 @@ def test_a_thumbnail_job_alone_renders_the_film_it_needs_and_takes_the_asked_fra
 
 @pytest.mark.django_db
 def test_a_music_job_alone_is_a_bed_as_long_as_asked_without_a_screenplay(user, film_settings):
+    from film.audio import wav_duration
     from jobs import film_stages
-    from jobs.pipeline.audio import wav_duration
 
     project = ProjectFactory(owner=user, script="", target_duration=60)
     job = _job(project, "music_generation", target_duration=6, mood="bright")
@@ -455,8 +457,8 @@ def test_a_regenerate_after_editing_one_scene_rerenders_only_its_shots(user, set
     """Given a full generation rendered through every stage, when the owner edits a line of
     the second scene and a second full generation runs on the same cache, then only that
     line is synthesised again, only its shot is re-encoded, and a new film is composed."""
+    from film.workspace import load_manifest
     from jobs.film_stages import PIPELINE_STAGES, work_dir_for
-    from jobs.pipeline import film
     from jobs.stages import stages_for
 
     settings.FILM_WORK_DIR = str(tmp_path / "work")
@@ -469,7 +471,7 @@ def test_a_regenerate_after_editing_one_scene_rerenders_only_its_shots(user, set
         outputs = {}
         for stage in stages_for("full_generation"):
             if stage == "thumbnail_generation":  # it removes the work dir when done
-                manifest = film.load_manifest(work_dir_for(job))
+                manifest = load_manifest(work_dir_for(job))
             outputs[stage] = PIPELINE_STAGES[stage](job, progress=lambda p, m="": None)
         return manifest, outputs
 

@@ -4,9 +4,9 @@ The same task through a real worker is in tests/jobs/test_worker_engine.py."""
 import pytest
 
 from billing.models import CreditTransaction
+from film.errors import ScriptError
 from jobs import services
 from jobs.models import Job, JobStatus
-from jobs.pipeline.errors import ScriptError
 from jobs.stages import register_stage, unregister_stage
 from jobs.tasks import STAGE_TASKS
 

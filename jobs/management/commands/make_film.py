@@ -6,16 +6,19 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from jobs.pipeline.errors import RenderError, ScriptError
-from jobs.pipeline.film import SIZES, render_film
+from film.errors import RenderError, ScriptError
+from film.pipeline import render_film
+from film.steps.analyse import SIZES
+from film.workspace import FilmRun
+from jobs.film_config import film_cache_dir, film_config
 
 BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
     help = (
-        "Render a screenplay (Fountain or plain prose) to an MP4 with the same pipeline the "
-        "job stages run, offline, and print where the film is."
+        "Render a screenplay (Fountain or plain prose) to an MP4 with the same engine and "
+        "configuration the job stages use, offline, and print where the film is."
     )
 
     def add_arguments(self, parser):
@@ -34,16 +37,17 @@ class Command(BaseCommand):
         work_dir = Path(settings.FILM_WORK_DIR) / f"cli-{script.stem}"
         started = time.perf_counter()
         try:
-            result = render_film(
-                text,
+            film = FilmRun(
+                work_dir=work_dir,
+                cache_dir=film_cache_dir(),
+                config=film_config(),
+                script=text,
                 aspect=aspect,
                 out_path=out,
-                work_dir=work_dir,
-                cache_dir=Path(settings.FILM_CACHE_DIR),
-                progress=self._bar,
                 burn_subtitles=options["burn_subtitles"],
                 music=False if options["no_music"] else None,
             )
+            result = render_film(film, progress=self._bar)
         except ScriptError as exc:
             raise CommandError(f"The screenplay cannot be rendered ({exc.code}): {exc}") from exc
         except RenderError as exc:
