@@ -78,48 +78,32 @@ def webhook_receive(*, request: HttpRequest) -> djstripe.WebhookEventTrigger:
     return trigger
 
 
-def _object_id(event) -> str:
-    return event.data["object"]["id"]
+# What each event type does (stripe_events), given the event's object id and the event's id.
+RULES = {
+    "checkout.session.completed": lambda obj, evt: stripe_events.checkout_paid(
+        session_id=obj, event_id=evt
+    ),
+    "checkout.session.async_payment_succeeded": lambda obj, evt: stripe_events.checkout_paid(
+        session_id=obj, event_id=evt
+    ),
+    "checkout.session.expired": lambda obj, evt: stripe_events.checkout_expired(session_id=obj),
+    "invoice.paid": lambda obj, evt: stripe_events.invoice_paid(invoice_id=obj, event_id=evt),
+    "invoice.payment_failed": lambda obj, evt: stripe_events.invoice_failed(invoice_id=obj),
+    "charge.refunded": lambda obj, evt: stripe_events.charge_refunded(charge_id=obj, event_id=evt),
+    "charge.dispute.created": lambda obj, evt: stripe_events.dispute_opened(
+        dispute_id=obj, event_id=evt
+    ),
+    **{
+        f"customer.subscription.{verb}": lambda obj, evt: stripe_events.subscription_changed(
+            subscription_id=obj
+        )
+        for verb in ("created", "updated", "deleted", "paused", "resumed")
+    },
+}
 
 
-@djstripe_receiver(["checkout.session.completed", "checkout.session.async_payment_succeeded"])
-def _checkout_paid(sender, event, **kwargs):
-    stripe_events.checkout_paid(session_id=_object_id(event), event_id=event.id)
-
-
-@djstripe_receiver("checkout.session.expired")
-def _checkout_expired(sender, event, **kwargs):
-    stripe_events.checkout_expired(session_id=_object_id(event))
-
-
-@djstripe_receiver("invoice.paid")
-def _invoice_paid(sender, event, **kwargs):
-    stripe_events.invoice_paid(invoice_id=_object_id(event), event_id=event.id)
-
-
-@djstripe_receiver("invoice.payment_failed")
-def _invoice_failed(sender, event, **kwargs):
-    stripe_events.invoice_failed(invoice_id=_object_id(event))
-
-
-@djstripe_receiver(
-    [
-        "customer.subscription.created",
-        "customer.subscription.updated",
-        "customer.subscription.deleted",
-        "customer.subscription.paused",
-        "customer.subscription.resumed",
-    ]
-)
-def _subscription_changed(sender, event, **kwargs):
-    stripe_events.subscription_changed(subscription_id=_object_id(event))
-
-
-@djstripe_receiver("charge.refunded")
-def _charge_refunded(sender, event, **kwargs):
-    stripe_events.charge_refunded(charge_id=_object_id(event), event_id=event.id)
-
-
-@djstripe_receiver("charge.dispute.created")
-def _dispute_opened(sender, event, **kwargs):
-    stripe_events.dispute_opened(dispute_id=_object_id(event), event_id=event.id)
+@djstripe_receiver(list(RULES))
+def _apply_money_rules(sender, event, **kwargs):
+    """Runs after dj-stripe's own handler for the event (connected first, at its app's start),
+    inside the transaction that stores the event."""
+    RULES[event.type](event.data["object"]["id"], event.id)

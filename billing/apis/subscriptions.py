@@ -28,33 +28,34 @@ REDIRECT_ERRORS = {
 }
 
 
-class SubscriptionCheckoutApi(GenericAPIView):
+class _RedirectApi(GenericAPIView):
+    """Validate the body, ask the service where to send the browser: 201 {"id", "url", "kind"}."""
+
+    service = staticmethod(services.subscription_checkout)
+
+    @extend_schema(responses={201: RedirectSerializer, **REDIRECT_ERRORS})
+    def post(self, request):
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        redirect = self.service(user=request.user, **data.validated_data)
+        return Response(RedirectSerializer(redirect).data, status=status.HTTP_201_CREATED)
+
+
+class SubscriptionCheckoutApi(_RedirectApi):
     """Subscribe to a plan: a Stripe Checkout Session to send the browser to (an open one for
     the same plan is reused). With a live subscription to another plan, the Billing Portal
     confirming the plan change instead (`kind: portal`): never a second subscription."""
 
     serializer_class = SubscriptionCheckoutSerializer
-
-    @extend_schema(responses={201: RedirectSerializer, **REDIRECT_ERRORS})
-    def post(self, request):
-        data = SubscriptionCheckoutSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        redirect = services.subscription_checkout(user=request.user, **data.validated_data)
-        return Response(RedirectSerializer(redirect).data, status=status.HTTP_201_CREATED)
+    service = staticmethod(services.subscription_checkout)
 
 
-class CreditTopUpApi(GenericAPIView):
+class CreditTopUpApi(_RedirectApi):
     """Buy `quantity` credit packs: a Stripe Checkout Session (payment) to send the browser to.
     The credits arrive with Stripe's webhook once the payment succeeds."""
 
     serializer_class = TopUpSerializer
-
-    @extend_schema(responses={201: RedirectSerializer, **REDIRECT_ERRORS})
-    def post(self, request):
-        data = TopUpSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        redirect = services.credits_topup(user=request.user, **data.validated_data)
-        return Response(RedirectSerializer(redirect).data, status=status.HTTP_201_CREATED)
+    service = staticmethod(services.credits_topup)
 
 
 class SubscriptionCurrentApi(GenericAPIView):

@@ -7,12 +7,21 @@ import time
 
 import pytest
 import stripe
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from billing.models import CreditPack, Plan
 from tests.fakes.stripe_server import running_fake_stripe
 
 WEBHOOK = "/api/v1/subscriptions/webhook"
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(
+        get_user_model().objects.create_superuser(email="root@example.com", password="x")
+    )
+    return client
 
 
 @pytest.fixture

@@ -40,6 +40,18 @@ def assert_ledger_adds_up(user):
     assert 0 <= account.allowance <= account.balance
 
 
+def open_period(user, credits: int, period: str, expires_at):
+    """An allowance period as a paid invoice (or beat) opens it, keyed by the period."""
+    return services.allowance_open(
+        user=user,
+        credits=credits,
+        period=period,
+        key=f"allowance:{period}",
+        reason=period,
+        expires_at=expires_at,
+    )
+
+
 def opened_last_month(user):
     CreditAccount.objects.filter(user=user).update(created_at=timezone.now() - timedelta(days=40))
     return user
@@ -80,13 +92,8 @@ def test_beat_grants_no_allowance_to_paid_plans_nor_during_a_paid_period():
     paying = opened_last_month(UserFactory())
     services.credit_account_set_plan(user=paying, plan="pro")
     cancelled = opened_last_month(UserFactory())
-    services.allowance_open(
-        user=cancelled,
-        credits=1000,
-        period="in_paid",
-        key="allowance:in_paid",
-        reason="Pro",
-        expires_at=timezone.now() + timedelta(days=3),
+    open_period(
+        cancelled, 1000, "in_paid", timezone.now() + timedelta(days=3)
     )  # its subscription ended: back on the free plan, but the paid period still runs
 
     assert grant_monthly_allowances() == 0
@@ -96,14 +103,7 @@ def test_beat_grants_no_allowance_to_paid_plans_nor_during_a_paid_period():
 
 def test_unused_allowance_expires_at_the_end_of_its_period_and_purchases_stay(user):
     services.credits_grant(user=user, amount=300, kind="purchase", key="purchase:cs_1")
-    services.allowance_open(
-        user=user,
-        credits=1000,
-        period="in_1",
-        key="allowance:in_1",
-        reason="Pro",
-        expires_at=timezone.now() + timedelta(days=30),
-    )
+    open_period(user, 1000, "in_1", timezone.now() + timedelta(days=30))
     assert expire_allowances() == 0  # not over yet
 
     CreditAccount.objects.filter(user=user).update(
@@ -121,28 +121,12 @@ def test_unused_allowance_expires_at_the_end_of_its_period_and_purchases_stay(us
 
 def test_a_new_period_replaces_what_is_left_of_the_last_one(user):
     ends = timezone.now() + timedelta(days=30)
-    services.allowance_open(
-        user=user, credits=1000, period="in_1", key="allowance:in_1", reason="Pro", expires_at=ends
-    )
+    open_period(user, 1000, "in_1", ends)
     services.credits_grant(user=user, amount=50, kind="purchase")
 
-    services.allowance_open(
-        user=user,
-        credits=1000,
-        period="in_2",
-        key="allowance:in_2",
-        reason="Pro",
-        expires_at=ends + timedelta(days=30),
-    )
+    open_period(user, 1000, "in_2", ends + timedelta(days=30))
     # a late replay of the older period grants nothing
-    late, written = services.allowance_open(
-        user=user,
-        credits=1000,
-        period="in_0",
-        key="allowance:in_0",
-        reason="Pro",
-        expires_at=ends - timedelta(days=1),
-    )
+    late, written = open_period(user, 1000, "in_0", ends - timedelta(days=1))
 
     assert (late, written) == (None, False)
     account = account_of(user)
@@ -153,14 +137,7 @@ def test_a_new_period_replaces_what_is_left_of_the_last_one(user):
 
 def test_jobs_spend_the_allowance_first_and_a_refund_gives_it_back(user):
     services.credits_grant(user=user, amount=500, kind="purchase")
-    services.allowance_open(
-        user=user,
-        credits=20,
-        period="free:x",
-        key="allowance:x",
-        reason="Free",
-        expires_at=timezone.now() + timedelta(days=5),
-    )
+    open_period(user, 20, "free:x", timezone.now() + timedelta(days=5))
     project = ProjectFactory(owner=user, target_duration=60)
 
     job, _ = jobs.job_create(user=user, project=project, job_type="music_generation")
@@ -179,14 +156,7 @@ def test_jobs_spend_the_allowance_first_and_a_refund_gives_it_back(user):
 
 def test_an_allowance_whose_period_ended_cannot_be_spent_before_beat_writes_it_off(user):
     services.credits_grant(user=user, amount=10, kind="purchase")
-    services.allowance_open(
-        user=user,
-        credits=90,
-        period="in_1",
-        key="allowance:in_1",
-        reason="Pro",
-        expires_at=timezone.now() + timedelta(days=1),
-    )
+    open_period(user, 90, "in_1", timezone.now() + timedelta(days=1))
     CreditAccount.objects.filter(user=user).update(
         allowance_expires_at=timezone.now() - timedelta(minutes=1)
     )

@@ -6,7 +6,6 @@ import io
 import pytest
 import stripe
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -21,14 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_signup_grant(settings):
     settings.CREDITS_SIGNUP_GRANT = 0
-
-
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(
-        get_user_model().objects.create_superuser(email="root@example.com", password="x")
-    )
-    return client
 
 
 def test_a_customers_subscription_invoices_and_ledger_on_one_page(

@@ -32,14 +32,13 @@ import re
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.fakes.http import address, close, respond, running, serve
 from tests.fakes.stripe_world import (
     API_VERSION,
     COLLECTIONS,
@@ -74,27 +73,15 @@ class FakeStripeServer:
     @property
     def base_url(self) -> str:
         """What `stripe.api_base` / `STRIPE_API_HOST` take (the client appends `/v1/...`)."""
-        assert self._server is not None, "server not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return address(self._server)
 
     def start(self) -> FakeStripeServer:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        server.daemon_threads = True
-        self._server = server
-        threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.02},
-            name="fake-stripe",
-            daemon=True,
-        ).start()
+        self._server = serve(_handler_for(self), name="fake-stripe")
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        close(self._server)
+        self._server = None
 
     def fail_next(self, status: int, times: int = 1) -> None:
         """Answer the next `times` API requests with HTTP `status` and Stripe's error body."""
@@ -346,24 +333,12 @@ def _handler_for(fake: FakeStripeServer) -> type[BaseHTTPRequestHandler]:
             self._send(status, json.dumps(data).encode())
 
         def _send(self, status: int, payload: bytes, headers: dict[str, str] | None = None):
-            self.send_response(status, HTTPStatus(status).phrase)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.send_header("Request-Id", f"req_fake{len(fake.requests)}")
-            self.send_header("Stripe-Version", API_VERSION)
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
+            stamp = {"Request-Id": f"req_fake{len(fake.requests)}", "Stripe-Version": API_VERSION}
+            respond(self, status, payload, "application/json", {**stamp, **(headers or {})})
 
     return Handler
 
 
-@contextmanager
-def running_fake_stripe(**options: Any) -> Iterator[FakeStripeServer]:
+def running_fake_stripe(**options: Any) -> AbstractContextManager[FakeStripeServer]:
     """Start a `FakeStripeServer` on 127.0.0.1 (a free port) and stop it afterwards."""
-    server = FakeStripeServer(**options).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    return running(FakeStripeServer(**options))
