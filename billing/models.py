@@ -13,82 +13,74 @@ def default_plan() -> str:
     return settings.DEFAULT_PLAN
 
 
-class Plan(models.Model):
-    """A subscription plan: the credits each paid period grants and the Stripe Price (a
-    recurring one) it is sold at. Data, not code: edited in the admin, refreshed from Stripe
-    by `manage.py billing_sync`. The default plan (settings.DEFAULT_PLAN, `free`) has no price;
-    its allowance comes from beat every calendar month."""
+class OnSale(models.Model):
+    """What plans and credit packs share: a row of the catalogue sold at one Stripe Price.
+    Data, not code: edited in the admin, tied to Stripe by `manage.py billing_sync`."""
+
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=80)
+    price_cents = models.PositiveIntegerField(default=0)
+    currency = models.CharField(max_length=3, default="usd")
+    stripe_price_id = models.CharField(max_length=255, blank=True)
+    is_active = models.BooleanField(default=True, help_text="Listed and on sale.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stripe_price_id"],
+                condition=~Q(stripe_price_id=""),
+                name="%(app_label)s_%(class)s_one_row_per_price",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def purchasable(self) -> bool:
+        return self.is_active and bool(self.stripe_price_id)
+
+
+class Plan(OnSale):
+    """A subscription plan: the credits each paid period grants, sold at a recurring Stripe
+    Price. The default plan (settings.DEFAULT_PLAN, `free`) has no price; its allowance comes
+    from beat every calendar month."""
 
     class Interval(models.TextChoices):
         MONTH = "month", "Month"
         YEAR = "year", "Year"
 
-    code = models.SlugField(max_length=32, unique=True)
-    name = models.CharField(max_length=80)
     monthly_allowance = models.PositiveIntegerField(
         help_text="Credits granted for each paid period; unused ones expire at its end."
     )
-    price_cents = models.PositiveIntegerField(default=0)
-    currency = models.CharField(max_length=3, default="usd")
     interval = models.CharField(max_length=8, choices=Interval.choices, default=Interval.MONTH)
-    stripe_price_id = models.CharField(max_length=255, blank=True)
-    is_active = models.BooleanField(default=True, help_text="Listed and on sale.")
-    sort_order = models.PositiveSmallIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(OnSale.Meta):
         ordering = ["sort_order", "price_cents", "code"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["stripe_price_id"],
-                condition=~Q(stripe_price_id=""),
-                name="billing_plan_one_row_per_price",
-            ),
+            *OnSale.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(interval__in=["month", "year"]), name="billing_plan_interval_valid"
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
 
-    @property
-    def purchasable(self) -> bool:
-        return self.is_active and bool(self.stripe_price_id)
+class CreditPack(OnSale):
+    """Credits sold once, at a one-time Stripe Price; purchased credits never expire."""
 
-
-class CreditPack(models.Model):
-    """Credits sold once (a one-time Stripe Price); purchased credits never expire."""
-
-    code = models.SlugField(max_length=32, unique=True)
-    name = models.CharField(max_length=80)
     credits = models.PositiveIntegerField()
-    price_cents = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3, default="usd")
-    stripe_price_id = models.CharField(max_length=255, blank=True)
-    is_active = models.BooleanField(default=True, help_text="Listed and on sale.")
-    sort_order = models.PositiveSmallIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(OnSale.Meta):
         ordering = ["sort_order", "credits", "code"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["stripe_price_id"],
-                condition=~Q(stripe_price_id=""),
-                name="billing_pack_one_row_per_price",
-            ),
+            *OnSale.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(credits__gt=0), name="billing_pack_credits_positive"
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def purchasable(self) -> bool:
-        return self.is_active and bool(self.stripe_price_id)
 
 
 class CreditAccount(models.Model):

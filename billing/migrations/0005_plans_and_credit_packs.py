@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('code', models.SlugField(max_length=32, unique=True)),
                 ('name', models.CharField(max_length=80)),
                 ('credits', models.PositiveIntegerField()),
-                ('price_cents', models.PositiveIntegerField()),
+                ('price_cents', models.PositiveIntegerField(default=0)),
                 ('currency', models.CharField(default='usd', max_length=3)),
                 ('stripe_price_id', models.CharField(blank=True, max_length=255)),
                 ('is_active', models.BooleanField(default=True, help_text='Listed and on sale.')),
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='creditpack',
-            constraint=models.UniqueConstraint(condition=models.Q(('stripe_price_id', ''), _negated=True), fields=('stripe_price_id',), name='billing_pack_one_row_per_price'),
+            constraint=models.UniqueConstraint(condition=models.Q(('stripe_price_id', ''), _negated=True), fields=('stripe_price_id',), name='billing_creditpack_one_row_per_price'),
         ),
         migrations.AddConstraint(
             model_name='creditpack',
