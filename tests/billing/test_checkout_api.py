@@ -1,8 +1,12 @@
 """Buying through the API against the fake Stripe: Checkout for plans and top-ups, the current
 subscription, cancel and resume, the portal, invoices; and the offline default."""
 
+import threading
+
 import pytest
+from django.db import connection
 from djstripe.models import Customer
+from rest_framework.test import APIClient
 
 from billing.models import Checkout, CreditAccount
 from tests.billing.conftest import checkout, of_type
@@ -200,3 +204,32 @@ def test_stripe_down_is_a_503_not_a_500(auth_client, catalogue, stripe_on):
     stripe_on.fail_next(500, times=10)
     response = auth_client.post("/api/v1/subscriptions/checkout", {"plan": "pro"})
     assert (response.status_code, response.json()["code"]) == (503, "stripe_unavailable")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_subscribe_clicks_get_one_customer_and_one_session(settings, catalogue, stripe_on):
+    settings.CREDITS_SIGNUP_GRANT = 0
+    user = UserFactory()
+    barrier, answers = threading.Barrier(6), []
+
+    def click():
+        client = APIClient()
+        client.force_authenticate(user)
+        try:
+            barrier.wait()
+            response = client.post("/api/v1/subscriptions/checkout", {"plan": "pro"}, format="json")
+            answers.append((response.status_code, response.json().get("id")))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert {status for status, _ in answers} == {201} and len(answers) == 6
+    assert len({session for _, session in answers}) == 1
+    assert len(stripe_on.world.listing("cus", {}, "")) == 1
+    assert len(stripe_on.world.listing("cs", {}, "")) == 1
+    assert Customer.objects.filter(subscriber=user).count() == 1
