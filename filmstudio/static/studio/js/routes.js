@@ -3,7 +3,7 @@
 //
 // Places kept for the pages still to build:
 //   /credits/plans      plans and credit packs, Stripe Checkout, the subscription and the
-//                       billing portal (once the billing API exists) — linked from /credits
+//                       billing portal (/api/v1/subscriptions/..., /billing/...) — from /credits
 //   /account/youtube    connect a YouTube channel (/api/v1/youtube/...) — linked from /account
 //   a "YouTube" panel on /projects/:id to publish the film there and follow the upload job
 const auth = () => import("./pages/auth.js");
