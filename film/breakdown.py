@@ -22,6 +22,13 @@ class Line:
     text: str
     parenthetical: str = ""
     extension: str = ""  # V.O., O.S., CONT'D ... as written in the character cue
+    sung: bool = False  # lyrics (Fountain's `~`): sung, and marked in the captions
+
+    @property
+    def heard_only(self) -> bool:
+        """A voice over or off screen: heard, not drawn."""
+        marks = {m.strip(" .").replace(".", "") for m in self.extension.upper().split(",")}
+        return bool(marks & {"VO", "OS", "OC", "OFF"})
 
     @property
     def is_narration(self) -> bool:
@@ -70,6 +77,8 @@ class Breakdown:
     # How the shot descriptions were made: {"source": "rules"} or, after script enrichment,
     # {"source": "openai", "model": ...}; see film/enrichment.py.
     enrichment: dict[str, str] = field(default_factory=dict)
+    # A closing card (`>THE END<`): shown as the end card, not narrated.
+    end_card: str = ""
 
     @property
     def shots(self) -> list[Shot]:
@@ -110,4 +119,5 @@ class Breakdown:
             scenes=scenes,
             title_page=dict(data.get("title_page", {})),
             enrichment=dict(data.get("enrichment", {})),
+            end_card=data.get("end_card", ""),
         )

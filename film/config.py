@@ -23,6 +23,11 @@ class ScriptConfig:
     max_bytes: int = 200_000
     # Every line costs a voice and screen time; 600 lines is ~40 minutes of film.
     max_lines: int = 600
+    # The longest film one job renders, estimated from the words before anything renders
+    # (a render takes about half the film's length on 2 cores: 30 minutes is ~15 minutes of
+    # a worker), and the most shots (each is at least one clip to encode).
+    max_film_minutes: float = 30.0
+    max_shots: int = 400
     # "auto": a chat model writes shot descriptions and image prompts when an OpenAI key is
     # set; "off": never (see `film.enrichment`).
     enrichment: str = "auto"
@@ -32,7 +37,7 @@ class ScriptConfig:
 class ProviderConfig:
     """Which engine does each kind of work (names of `film.providers.registry`)."""
 
-    image: str = "storyboard"  # storyboard | openai | diffusers
+    image: str = "scenery"  # scenery | openai | diffusers | stock | library
     voice: str = "piper"  # piper | espeak | openai
     # What "piper" becomes when its voice cannot load: "espeak" keeps films rendering with a
     # robotic but intelligible voice; "none" fails instead.
@@ -88,10 +93,16 @@ class RenderConfig:
     shot_pause_seconds: float = 0.4
     # Breath between two lines inside one shot.
     line_gap_seconds: float = 0.25
-    # veryfast is the speed/size sweet spot for flat storyboard frames on 2 CPU cores; both
-    # are in the clip cache key, so changing them re-encodes every clip.
-    x264_preset: str = "veryfast"
-    x264_crf: int = 21
+    # x264's ultrafast analysis with CABAC and deblocking put back (see `film.camera`): ~30%
+    # less CPU than superfast on drawn scenery at a bitrate still far under YouTube's 8 Mb/s.
+    # Both are in the clip cache key, so changing them re-encodes every clip.
+    x264_preset: str = "ultrafast"
+    x264_crf: int = 20
+    # The title card under the music's intro, and the end card under its outro.
+    intro_seconds: float = 3.0
+    outro_seconds: float = 3.5
+    # "all": narration and dialogue are captioned; "dialogue": narration is left out.
+    captions: str = "all"
     music: bool = True
     # -14 LUFS is what YouTube and the streaming platforms normalise to; the peak ceiling is
     # 0.5 dB under their -1 dBTP because AAC encoding adds a little overshoot.

@@ -25,7 +25,7 @@ from film.config import FilmConfig
 from film.errors import ProviderConfigError
 from film.providers.images.diffusers import DiffusersImageProvider
 from film.providers.images.openai import OpenAIImageProvider
-from film.providers.images.storyboard import StoryboardProvider
+from film.providers.images.scenery import SceneryProvider
 from film.providers.moderation.local import LocalModeration
 from film.providers.moderation.openai import OpenAIModeration
 from film.providers.voice.espeak import EspeakProvider
@@ -51,7 +51,9 @@ class Engine:
 ENGINES: dict[tuple[str, str], Engine] = {
     (engine.kind, engine.name): engine
     for engine in [
-        Engine("image", "storyboard", lambda config: StoryboardProvider()),
+        Engine("image", "scenery", lambda config: SceneryProvider()),
+        # The drawn default's earlier name, still accepted from settings.
+        Engine("image", "storyboard", lambda config: SceneryProvider()),
         Engine("image", "openai", OpenAIImageProvider, remote=True),
         Engine("image", "diffusers", DiffusersImageProvider, requires=("diffusers", "torch")),
         Engine("voice", "piper", lambda config: PiperProvider(), fallback="voice_fallback"),
@@ -70,7 +72,7 @@ ENGINES: dict[tuple[str, str], Engine] = {
 }
 
 # Each kind's offline engine: what stands in for a remote one when no key is configured.
-LOCAL_ENGINES = {"image": "storyboard", "voice": "piper", "moderation": "local"}
+LOCAL_ENGINES = {"image": "scenery", "voice": "piper", "moderation": "local"}
 
 
 def installed(engine: Engine) -> bool:
