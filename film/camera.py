@@ -45,7 +45,7 @@ def x264_args(fps: int, *, crf: int = 20) -> list[str]:
     gop = 2 * fps
     params = (
         f"keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0"
-        ":bframes=2:b-adapt=0:cabac=1:deblock=1,0,0"
+        ":bframes=2:b-adapt=0:cabac=1:deblock=1,0,0:8x8dct=1"
     )
     return [
         "-c:v",

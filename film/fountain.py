@@ -114,14 +114,13 @@ def decode_script(text: str | bytes, *, max_bytes: int | None = None) -> str:
         raise ScriptError("too_large", f"The script is {len(raw)} bytes; the limit is {limit}.")
     if b"\x00" in raw:
         raise ScriptError("binary", "The script contains NUL bytes; it looks like a binary file.")
-    try:
-        decoded = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Not UTF-8: a script saved by an older editor is Windows-1252 (a superset of
-        # Latin-1's printable characters); bytes it leaves undefined are read as Latin-1.
-        decoded = raw.decode("cp1252", errors="replace")
-        if "\ufffd" in decoded:
-            decoded = raw.decode("latin-1")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte-order mark
+        try:
+            decoded = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ScriptError("binary", f"The script is not valid UTF-16 ({exc.reason}).") from exc
+    else:
+        decoded = _decode_8bit(raw)
     decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
     if not decoded.strip():
         raise ScriptError("empty", "The script is empty.")
@@ -129,6 +128,16 @@ def decode_script(text: str | bytes, *, max_bytes: int | None = None) -> str:
     if printable / len(decoded) < _MIN_PRINTABLE_SHARE:
         raise ScriptError("binary", "The script is mostly non-printable characters.")
     return decoded
+
+
+def _decode_8bit(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Not UTF-8: a script saved by an older editor is Windows-1252 (a superset of
+        # Latin-1's printable characters); bytes it leaves undefined are read as Latin-1.
+        decoded = raw.decode("cp1252", errors="replace")
+        return raw.decode("latin-1") if "\ufffd" in decoded else decoded
 
 
 def looks_like_fountain(text: str) -> bool:

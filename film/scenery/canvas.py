@@ -95,7 +95,7 @@ class Canvas:
         top, hor = np.array(self.light.top), np.array(self.light.horizon)
         rows = (top * (1 - t) + hor * t).astype(np.uint8)
         grad = np.repeat(rows[:, None, :], self.w, axis=1)
-        band = Image.fromarray(grad.reshape(self.horizon + 1, self.w, 3), "RGB")
+        band = Image.fromarray(grad.reshape(self.horizon + 1, self.w, 3))
         self.layers["sky"].paste(band, (0, 0))
         below = mix(self.light.horizon, self.light.lit((90, 90, 90)), 0.3)
         self.draw["sky"].rectangle([0, self.horizon, self.w, self.h], fill=below)
@@ -217,7 +217,7 @@ class Canvas:
         rows = (np.array(self.light.top) * (1 - t) + np.array(self.light.horizon) * t).astype(
             np.uint8
         )
-        pane = Image.fromarray(np.repeat(rows[:, None, :], max(1, x1 - x0), axis=1), "RGB")
+        pane = Image.fromarray(np.repeat(rows[:, None, :], max(1, x1 - x0), axis=1))
         self.layers[layer].paste(pane, (x0, y0))
         d = self.draw[layer]
         if self.place.weather in ("rain", "storm"):
