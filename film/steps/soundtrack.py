@@ -41,7 +41,8 @@ def mix(run: FilmRun, progress: Progress | None = None) -> dict[str, float]:
         from film.steps.pictures import scene_places
 
         places = [asdict(p) for p in scene_places(breakdown)]
-    beds = _scene_beds(breakdown, timeline, [Place(**p) for p in places])
+    # Without music the soundtrack is the voices alone (no score, no ambience).
+    beds = _scene_beds(breakdown, timeline, [Place(**p) for p in places]) if music_spec else []
     report(progress, 0.3, "mixing soundtrack")
     cache = FileCache(run.cache_dir)
     target = {"target_i": config["target_i"], "target_tp": config["target_tp"]}
