@@ -27,16 +27,16 @@ VOICES: dict[str, VoiceProfile] = {
         VoiceProfile(slot=5, pitch=0.85, pace=0.88, name="man_old", formant=0.89, f0=78, range=0.9),
         VoiceProfile(slot=1, pitch=1.1, pace=1.0, name="man", formant=1.0, f0=118, range=1.1),
         VoiceProfile(
-            slot=3, pitch=1.25, pace=1.08, name="man_young", formant=1.06, f0=143, range=1.2
+            slot=3, pitch=1.25, pace=1.08, name="man_young", formant=1.06, f0=146, range=1.2
         ),
         VoiceProfile(
-            slot=7, pitch=1.45, pace=0.9, name="woman_old", formant=1.12, f0=170, range=0.9
+            slot=7, pitch=1.45, pace=0.9, name="woman_old", formant=1.12, f0=176, range=0.9
         ),
-        VoiceProfile(slot=2, pitch=1.6, pace=1.0, name="woman", formant=1.17, f0=202, range=1.1),
+        VoiceProfile(slot=2, pitch=1.6, pace=1.0, name="woman", formant=1.17, f0=210, range=1.1),
         VoiceProfile(
-            slot=6, pitch=1.75, pace=1.07, name="woman_young", formant=1.22, f0=245, range=1.2
+            slot=6, pitch=1.75, pace=1.07, name="woman_young", formant=1.22, f0=252, range=1.2
         ),
-        VoiceProfile(slot=8, pitch=1.9, pace=1.1, name="child", formant=1.3, f0=290, range=1.3),
+        VoiceProfile(slot=8, pitch=1.9, pace=1.1, name="child", formant=1.3, f0=300, range=1.3),
     ]
 }
 CHARACTER_VOICES = [name for name in VOICES if name != "narrator"]

@@ -79,6 +79,7 @@ KINDS: list[tuple[str, bool | None, tuple[str, ...]]] = [
             "LANE",
             "SIDEWALK",
             "CROSSROADS",
+            "CROSSING",
             "HIGHWAY",
             "BRIDGE",
         ),
@@ -121,7 +122,10 @@ WEATHERS = [
     ("fog", ("FOG", "FOGGY", "MIST", "MISTY", "HAZE", "SMOKE")),
 ]
 # A sentence saying the weather has ended ("The storm is gone.") clears it.
-_ENDED = re.compile(r"\b(GONE|OVER|PASSED|STOPPED|CLEARED|CLEARS|LIFTS|LIFTED|NO LONGER|ENDS)\b")
+_ENDED = re.compile(
+    r"\b(IS|WAS|HAS|'S) (GONE|OVER|PASSED|ENDED)\b"
+    r"|\b(STOPPED|CLEARED|CLEARS|LIFTS|LIFTED|NO LONGER)\b"
+)
 
 
 @dataclass(frozen=True)

@@ -309,7 +309,7 @@ class Canvas:
                 grad[:, 0] = np.clip(
                     1 - np.abs(np.arange(self.h) - self.horizon) / (self.h * 0.35), 0, 1
                 )
-                a = Image.fromarray((grad * alpha).astype(np.uint8).repeat(self.w, axis=1), "L")
+                a = Image.fromarray((grad * alpha).astype(np.uint8).repeat(self.w, axis=1))
                 fog.putalpha(a)
                 self.layers[name].alpha_composite(fog)
         return self.layers
