@@ -4,6 +4,7 @@ from filmstudio.errors import DomainError
 
 from . import services
 from .models import Job, JobEvent
+from .stages import STAGE_LABELS
 
 
 class JobEventInline(admin.TabularInline):
@@ -24,7 +25,7 @@ class JobAdmin(admin.ModelAdmin):
         "type",
         "status",
         "progress",
-        "current_stage",
+        "stage",
         "owner",
         "project",
         "cost",
@@ -43,6 +44,10 @@ class JobAdmin(admin.ModelAdmin):
         "cost", "reservation_no", "idempotency_key", "request_fingerprint", "created_at",
         "updated_at", "started_at", "stage_started_at", "finished_at",
     ]  # fmt: skip
+
+    @admin.display(description="Stage", ordering="current_stage")
+    def stage(self, job):
+        return STAGE_LABELS.get(job.current_stage, job.current_stage)
 
     def _each(self, request, queryset, action, verb):
         done = 0

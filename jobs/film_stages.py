@@ -18,7 +18,7 @@ such as `video_composition`) rebuilds them from the project's screenplay.
 import json
 import logging
 import shutil
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -35,7 +35,7 @@ from projects.services import asset_create_from_file, project_flag_for_review
 from .film_config import film_cache_dir, film_config
 from .models import Job, JobStatus, JobType
 from .moderation import moderation_message, script_moderate
-from .stages import Progress
+from .stages import STAGES, Progress
 
 logger = logging.getLogger(__name__)
 
@@ -102,17 +102,19 @@ def _screen(job: Job) -> None:
 
 def _ensure(
     job: Job,
-    step: str,
+    stage: str,
     progress: Progress,
     *,
-    redo: Collection[str] = (),
+    redo: bool = False,
     span: tuple[float, float] = (0.0, 1.0),
 ) -> dict:
-    """Run engine step `step` and whatever it needs that the manifest lacks (the steps in
-    `redo` again), screening the screenplay first when it is to be analysed; returns the
-    manifest. The engine's progress is the `span` (fractions) of the stage's."""
+    """Run the engine step of `stage` (its declaration in jobs/stages.py) and whatever it
+    needs that the manifest lacks (with `redo`, the step itself again), screening the
+    screenplay first when it is to be analysed; returns the manifest. The engine's progress
+    is the `span` (fractions) of the stage's."""
     run = _film_run(job)
-    steps = pipeline.plan(run, step, redo=redo)
+    step = STAGES[stage].step
+    steps = pipeline.plan(run, step, redo={step} if redo else ())
     if any(s.name == "analyse" for s in steps):
         _screen(job)
     pipeline.run_steps(run, steps, progress=_fractions(progress, *span))
@@ -136,11 +138,10 @@ def _store(
 
 
 def script_analysis(job: Job, *, progress: Progress) -> dict:
-    """Parse the screenplay into scenes, shots and lines, and (for every type that renders
-    something timed) synthesise the narration, which fixes the timeline."""
+    """Parse the screenplay (as it is now, moderated first) into scenes, shots and lines."""
     work = work_dir_for(job)
     # Always afresh: the screenplay may have changed since a previous try.
-    manifest = _ensure(job, "analyse", progress, redo={"analyse"}, span=(0.0, 0.1))
+    manifest = _ensure(job, "script_analysis", progress, redo=True)
     breakdown_file = work / "breakdown.json"
     breakdown_file.write_text(json.dumps(manifest["breakdown"], indent=2), encoding="utf-8")
     breakdown = manifest["breakdown"]
@@ -151,8 +152,6 @@ def script_analysis(job: Job, *, progress: Progress) -> dict:
         key="breakdown",
         content_type="application/json",
     )
-    if job.type != JobType.SCRIPT_ANALYSIS:
-        _ensure(job, "voices", progress, span=(0.1, 1.0))
     shots = [shot for scene in breakdown["scenes"] for shot in scene["shots"]]
     return {
         "scenes": len(breakdown["scenes"]),
@@ -165,7 +164,7 @@ def script_analysis(job: Job, *, progress: Progress) -> dict:
 
 def image_generation(job: Job, *, progress: Progress) -> dict:
     """One still per shot (the storyboard renderer by default; see FILM_IMAGE_PROVIDER)."""
-    manifest = _ensure(job, "images", progress, redo={"images"})
+    manifest = _ensure(job, "image_generation", progress, redo=True)
     provider = manifest["config"]["image_provider"]
     ids = [
         _store(
@@ -183,13 +182,14 @@ def image_generation(job: Job, *, progress: Progress) -> dict:
 
 def video_generation(job: Job, *, progress: Progress) -> dict:
     """A pan-and-zoom clip per shot over its still, exactly as long as its lines."""
-    manifest = _ensure(job, "clips", progress, redo={"clips"})
+    manifest = _ensure(job, "video_generation", progress, redo=True)
     return {"clips": len(manifest["clips"])}
 
 
 def voice_synthesis(job: Job, *, progress: Progress) -> dict:
-    """Every line's voice as its own audio Asset, with its place on the timeline."""
-    manifest = _ensure(job, "voices", progress)
+    """Every line voiced (the timeline: voice is the clock), each line's audio stored as its
+    own Asset with its place on the timeline."""
+    manifest = _ensure(job, "voice_synthesis", progress)
     lines = [line for shot in manifest["timeline"]["shots"] for line in shot["lines"]]
     ids = [
         _store(
@@ -208,26 +208,29 @@ def voice_synthesis(job: Job, *, progress: Progress) -> dict:
 
 
 def music_generation(job: Job, *, progress: Progress) -> dict:
-    """The ambient bed mixed under the voices with ducking, measured for loudness. Without
-    a screenplay timeline (a music-only job) it is the bed alone, as long as the project."""
-    if job.type == JobType.MUSIC_GENERATION:
-        duration = float(job.parameters.get("target_duration") or job.project.target_duration)
-        mood = job.parameters.get("mood") or "dark"
-        samples = ambient_bed(duration, seed=job.project_id, mood=mood)
-        path = work_dir_for(job) / "music.wav"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_wav(path, samples)
-        progress(100, "music bed generated")
-        asset = _store(
-            job,
-            kind=Asset.Kind.MUSIC,
-            path=path,
-            key="music",
-            content_type="audio/wav",
-            metadata={"duration": duration, "mood": mood},
-        )
-        return {"duration": duration, "assets": {"music": asset}}
-    manifest = _ensure(job, "mix", progress)
+    """A music bed alone (no screenplay), as long as the parameters or the project say."""
+    duration = float(job.parameters.get("target_duration") or job.project.target_duration)
+    mood = job.parameters.get("mood") or "dark"
+    samples = ambient_bed(duration, seed=job.project_id, mood=mood)
+    path = work_dir_for(job) / "music.wav"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_wav(path, samples)
+    progress(100, "music bed generated")
+    asset = _store(
+        job,
+        kind=Asset.Kind.MUSIC,
+        path=path,
+        key="music",
+        content_type="audio/wav",
+        metadata={"duration": duration, "mood": mood},
+    )
+    return {"duration": duration, "assets": {"music": asset}}
+
+
+def audio_mix(job: Job, *, progress: Progress) -> dict:
+    """The soundtrack: the voices on the timeline over the music bed, ducked under speech,
+    peak-limited and measured for loudness."""
+    manifest = _ensure(job, "audio_mix", progress)
     asset = _store(
         job,
         kind=Asset.Kind.MUSIC,
@@ -242,7 +245,7 @@ def music_generation(job: Job, *, progress: Progress) -> dict:
 def video_composition(job: Job, *, progress: Progress) -> dict:
     """The one ffmpeg run: clips, soundtrack (normalised to -14 LUFS) and the subtitle track.
     A rerun composes again: the parameters or the clips may have changed since."""
-    manifest = _ensure(job, "compose", progress, redo={"compose"})
+    manifest = _ensure(job, "video_composition", progress, redo=True)
     output = manifest["output"]
     video = next(s for s in output["probe"]["streams"] if s.get("codec_type") == "video")
     asset = _store(
@@ -264,7 +267,7 @@ def video_composition(job: Job, *, progress: Progress) -> dict:
 
 def subtitle_generation(job: Job, *, progress: Progress) -> dict:
     """SRT and WebVTT from the exact timing of every synthesised line."""
-    manifest = _ensure(job, "subtitles", progress)
+    manifest = _ensure(job, "subtitle_generation", progress)
     srt = _store(
         job,
         kind=Asset.Kind.SUBTITLES,
@@ -285,7 +288,7 @@ def subtitle_generation(job: Job, *, progress: Progress) -> dict:
 def thumbnail_generation(job: Job, *, progress: Progress) -> dict:
     """A JPEG from the middle of the most representative shot of the film, or from the
     `at_seconds` parameter's frame."""
-    manifest = _ensure(job, "thumbnail", progress, redo={"thumbnail"})
+    manifest = _ensure(job, "thumbnail_generation", progress, redo=True)
     asset = _store(
         job,
         kind=Asset.Kind.THUMBNAIL,
@@ -299,15 +302,9 @@ def thumbnail_generation(job: Job, *, progress: Progress) -> dict:
     return {"assets": {"thumbnail": asset}}
 
 
+# The work of every film stage of the table: the function named like the stage.
 PIPELINE_STAGES: dict[str, Callable[..., dict]] = {
-    "script_analysis": script_analysis,
-    "image_generation": image_generation,
-    "video_generation": video_generation,
-    "voice_synthesis": voice_synthesis,
-    "music_generation": music_generation,
-    "video_composition": video_composition,
-    "subtitle_generation": subtitle_generation,
-    "thumbnail_generation": thumbnail_generation,
+    name: work for name in STAGES if callable(work := globals().get(name))
 }
 
 

@@ -1,20 +1,7 @@
-"""Job engine settings: prices, retry and time limits of the job stages."""
+"""Job engine settings: retry and time limits of the job stages. (What a stage costs and
+where it runs is declared once, in the stage table: jobs/stages.py.)"""
 
 from .env import VAR_DIR, env
-
-# --- What a job costs, in credits: `base` plus `per_minute` for every started minute of the
-# target duration (the parameters' `target_duration`, else the project's). GPU-heavy work
-# costs more than text work because that is what it costs us to run.
-JOB_COSTS = {
-    "script_analysis": {"base": 1, "per_minute": 0},
-    "image_generation": {"base": 5, "per_minute": 5},
-    "voice_synthesis": {"base": 2, "per_minute": 2},
-    "video_composition": {"base": 3, "per_minute": 2},
-    "subtitle_generation": {"base": 1, "per_minute": 1},
-    "thumbnail_generation": {"base": 1, "per_minute": 0},
-    "music_generation": {"base": 2, "per_minute": 2},
-    "full_generation": {"base": 10, "per_minute": 10},
-}
 
 # --- Stage execution. Every stage task's hard limit must stay below the broker visibility
 # timeout (settings/celery.py) or Redis would hand a still-running stage to a second worker.

@@ -4,7 +4,6 @@ reservation and its first stage, all or nothing."""
 import hashlib
 import json
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from film.errors import ScriptError
@@ -17,16 +16,17 @@ from ..film_config import validate_script
 from ..models import Job, JobPriority, JobStatus, JobType
 from ..moderation import MODERATION_STAGE, moderation_message, script_moderate
 from ..parameters import parameters_validate
-from ..stages import SCRIPT_TYPES, stages_for
+from ..stages import SCRIPT_TYPES, job_price, stages_for
 from .dispatch import stage_enqueue
 from .settlement import fail_locked, project_follow, reserve
 
 
 def job_cost(*, job_type: str, target_duration: int) -> int:
-    """Credits a job costs: the type's base plus its per-minute price per started minute."""
-    price = settings.JOB_COSTS[job_type]
+    """Credits a job costs: the base plus the per-minute price for every started minute,
+    summed over the type's stages (jobs/stages.py)."""
+    price = job_price(job_type)
     minutes = -(-int(target_duration) // 60)  # ceil: a started minute is a minute
-    return int(price["base"]) + int(price["per_minute"]) * minutes
+    return price.base + price.per_minute * minutes
 
 
 # Narration pace used to price a screenplay before it is voiced: 150 words a minute, plus the

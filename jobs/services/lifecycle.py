@@ -6,7 +6,6 @@ still in this stage", so a duplicate or late delivery of a stage task changes no
 """
 
 import random
-from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
@@ -16,27 +15,15 @@ from django.utils import timezone
 from .. import state
 from ..errors import JobStopped
 from ..models import Job, JobEvent
-from ..stages import STAGES, next_stage, stage_callable, stages_for
+from ..stages import STAGES, StageLimits, next_stage, progress_share, stage_callable
 from .dispatch import stage_enqueue
 from .locking import Guard, in_stage, with_locked_job
 from .settlement import complete_locked, fail_locked
 
 
-@dataclass(frozen=True)
-class StageLimits:
-    soft: int
-    hard: int
-    max_retries: int
-
-
 def stage_limits(stage: str) -> StageLimits:
-    """Time limits and retry budget of a stage: the global settings, then per-stage overrides."""
-    override = settings.JOB_STAGE_OVERRIDES.get(stage, {})
-    return StageLimits(
-        soft=int(override.get("soft", settings.JOB_STAGE_SOFT_TIME_LIMIT)),
-        hard=int(override.get("hard", settings.JOB_STAGE_TIME_LIMIT)),
-        max_retries=int(override.get("max_retries", settings.JOB_STAGE_MAX_RETRIES)),
-    )
+    """Time limits and retry budget of a stage (its declaration, then the settings)."""
+    return STAGES[stage].limits()
 
 
 def retry_backoff(retries: int) -> float:
@@ -93,10 +80,8 @@ def job_stage_begin(*, job_id: int, stage: str, task_id: str = "") -> Job | None
 
 
 def _overall_progress(job_type: str, stage: str, percent: int) -> int:
-    stages = stages_for(job_type)
-    done = stages.index(stage) + max(0, min(percent, 100)) / 100
     # 100 is reserved for a completed job.
-    return min(99, int(done * 100 / len(stages)))
+    return min(99, int(progress_share(job_type, stage, percent) * 100))
 
 
 def job_progress(*, job_id: int, stage: str, status: str, percent: int, message: str = ""):

@@ -10,6 +10,7 @@ from billing.models import CreditAccount, CreditTransaction
 from jobs import services
 from jobs.models import Job, JobStatus
 from jobs.services import job_cost
+from jobs.stages import STAGES, stages_for
 from projects.models import Asset, Project
 from tests.factories import ProjectFactory, StaffFactory, UserFactory
 
@@ -228,7 +229,11 @@ class TestReadAndList:
         body = auth_client.get(f"/api/v1/jobs/{job.pk}").json()
 
         assert body["status"] == "processing"
-        assert body["progress"] == 6  # half of the first of eight stages
+        # Half of the first stage, weighted by its share of a render (the stage table).
+        share = STAGES["script_analysis"].weight / sum(
+            STAGES[name].weight for name in stages_for("full_generation")
+        )
+        assert body["progress"] == int(share * 50)
         assert "script_analysis" in body["stage_timings"]
         assert body["events"][-1]["message"] == "half"
         assert body["valid_transitions"] == ["generating_images", "failed", "cancelled"]

@@ -150,9 +150,10 @@ def test_queue_depths_count_every_priority_level_of_a_queue(user, fund):
             priority=priority,
         )
 
-    # kombu keeps one Redis list per priority step: "media" (0), "media:3", "media:6"...
+    # kombu keeps one Redis list per priority step: "default" (0), "default:3", "default:6"...
+    # (script analysis runs on the default queue, see jobs/stages.py)
     client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    lists = {key.decode(): client.llen(key) for key in client.keys("media*")}
-    assert lists == {"media": 1, "media:3": 1, "media:6": 1}
-    assert selectors.queue_depths() == {"default": 0, "media": 3, "gpu": 0}
+    lists = {key.decode(): client.llen(key) for key in client.keys("default*")}
+    assert lists == {"default": 1, "default:3": 1, "default:6": 1}
+    assert selectors.queue_depths() == {"default": 3, "media": 0, "gpu": 0}
     assert Job.objects.filter(status=JobStatus.QUEUED).count() == 3

@@ -67,9 +67,20 @@ def test_a_late_duplicate_of_a_finished_stage_does_nothing(user, project, fund):
     assert Job.objects.get(pk=job.pk).events.count() == events
 
 
-def test_the_full_generation_runs_every_stage_in_order():
+def test_the_full_generation_runs_every_film_stage_in_order():
     # Which queue each stage's task goes to: tests/filmstudio/test_celery_queues.py.
-    assert JOB_TYPE_STAGES["full_generation"] == tuple(STAGES)
+    assert JOB_TYPE_STAGES["full_generation"] == (
+        "script_analysis",
+        "voice_synthesis",
+        "image_generation",
+        "video_generation",
+        "audio_mix",
+        "subtitle_generation",
+        "video_composition",
+        "thumbnail_generation",
+    )
+    # every stage but the music-only type's bed
+    assert set(STAGES) - set(JOB_TYPE_STAGES["full_generation"]) == {"music_generation"}
 
 
 def test_a_registered_stage_callable_does_the_stage(user, project, fund):
