@@ -268,6 +268,7 @@ def shot_clips(
             "size": size,
             "fps": fps,
             "crf": config["crf"],
+            "preset": config["preset"],
             "cues": [(a, b, c.lines) for a, b, c in shown],
         }
 
@@ -284,6 +285,7 @@ def shot_clips(
                     tiles=Path(cache_dir) / "tiles",
                     seed=n,
                     crf=config["crf"],
+                    preset=config["preset"],
                     cues=[(a, b, layout(c, size, aspect)) for a, b, c in shown],
                 )
             finally:
