@@ -263,3 +263,22 @@ def test_the_film_is_encoded_to_youtubes_recommendation(full_film) -> None:
     assert int(video["bit_rate"]) <= 8_000_000
     measured = manifest["mix"]["measured"]
     assert 18 <= measured["music_under_speech_lu"] <= 22
+
+
+def test_the_projects_cast_overrides_the_script_and_captions_can_leave_out_narration() -> None:
+    from film.captions import cues_for_timeline
+    from film.casting import cast_roles
+    from film.fountain import validate_script
+    from film.timeline import LineTiming, ShotTiming, Timeline
+
+    breakdown = validate_script("INT. ROOM - DAY\n\nMARA, an old keeper, waits.\n\nMARA\nHello.\n")
+    assert cast_roles(breakdown)["MARA"].voice == "woman_old"
+    roles = cast_roles(breakdown, {"MARA": "child", "NARRATOR": "man"})
+    assert (roles["MARA"].voice, roles["NARRATOR"].voice) == ("child", "man")
+    lines = [
+        LineTiming("0.0", "NARRATOR", "Mara waits.", 0.4, 1.0, "", [["Mara waits.", 0, 1.0]]),
+        LineTiming("1.0", "MARA", "Hello.", 2.0, 0.6, "", [["Hello.", 0, 0.6]]),
+    ]
+    timeline = Timeline(fps=24, shots=[ShotTiming(0, 0, 72, lines)])
+    assert [c.text for c in cues_for_timeline(timeline)] == ["Mara waits.", "Hello."]
+    assert [c.text for c in cues_for_timeline(timeline, mode="dialogue")] == ["Hello."]
