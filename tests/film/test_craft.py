@@ -282,3 +282,20 @@ def test_the_projects_cast_overrides_the_script_and_captions_can_leave_out_narra
     timeline = Timeline(fps=24, shots=[ShotTiming(0, 0, 72, lines)])
     assert [c.text for c in cues_for_timeline(timeline)] == ["Mara waits.", "Hello."]
     assert [c.text for c in cues_for_timeline(timeline, mode="dialogue")] == ["Hello."]
+
+
+def test_an_engine_without_timings_is_asked_sentence_by_sentence() -> None:
+    from film.providers.voice.espeak import EspeakProvider
+
+    text = "The light is out. Fetch the wick, quickly."
+    spoken = speak(EspeakProvider(), text=text, profile=VOICES["man"])
+    assert [p[0] for p in spoken.parts] == ["The light is out.", "Fetch the wick, quickly."]
+    (_, s0, e0), (_, s1, e1) = spoken.parts
+    assert s0 == 0 and e0 < s1 < e1 == pytest.approx(spoken.samples.size / SAMPLE_RATE)
+    whispered = speak(
+        EspeakProvider(),
+        text=text,
+        profile=VOICES["man"],
+        delivery=delivery_for("whispering", text),
+    )
+    assert np.abs(whispered.samples).max() < np.abs(spoken.samples).max() * 0.5
