@@ -37,8 +37,8 @@ class ScriptConfig:
 class ProviderConfig:
     """Which engine does each kind of work (names of `film.providers.registry`)."""
 
-    image: str = "scenery"  # scenery | openai | diffusers | stock | library
-    voice: str = "piper"  # piper | espeak | openai
+    image: str = "scenery"  # scenery | openai | diffusers | stock
+    voice: str = "piper"  # piper | espeak | openai | elevenlabs
     # What "piper" becomes when its voice cannot load: "espeak" keeps films rendering with a
     # robotic but intelligible voice; "none" fails instead.
     voice_fallback: str = "espeak"
@@ -63,6 +63,46 @@ class OpenAIConfig:
     # One quick retry in the client (it honours Retry-After) absorbs a blip; anything longer
     # is the caller's business (the job stages back off over minutes).
     max_retries: int = 1
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.api_key)
+
+
+@dataclass(frozen=True)
+class StockConfig:
+    """A stock-photo API speaking Pexels' protocol (`GET /search?query=`): a picture per
+    shot found by the place's words. Without a key nothing is sent and the drawn scenery
+    stands in."""
+
+    api_key: str = field(default="", repr=False)
+    base_url: str = "https://api.pexels.com/v1"
+    timeout_seconds: float = 30.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.api_key)
+
+
+@dataclass(frozen=True)
+class ElevenLabsConfig:
+    """ElevenLabs text-to-speech. `voices` maps a cast voice (`film.casting.VOICES`) to an
+    ElevenLabs voice id; the defaults are ElevenLabs' premade voices."""
+
+    api_key: str = field(default="", repr=False)
+    base_url: str = "https://api.elevenlabs.io/v1"
+    model: str = "eleven_multilingual_v2"
+    timeout_seconds: float = 60.0
+    voices: tuple[tuple[str, str], ...] = (
+        ("narrator", "pNInz6obpgDQGcFmaJgB"),
+        ("man_old", "VR6AewLTigWG4xSOukaG"),
+        ("man", "TxGEqnHWrfWFTfGW9XjX"),
+        ("man_young", "ErXwobaYiN019PkySvjV"),
+        ("woman_old", "21m00Tcm4TlvDq8ikWAM"),
+        ("woman", "EXAVITQu4vr4xnJzrJYJ"),
+        ("woman_young", "MF3mGyEYCl7XYWbV9V5O"),
+        ("child", "AZnzlk1XvdvUeBnXmlld"),
+    )
 
     @property
     def configured(self) -> bool:
@@ -117,6 +157,8 @@ class FilmConfig:
     openai: OpenAIConfig = field(default_factory=OpenAIConfig)
     moderation: ModerationConfig = field(default_factory=ModerationConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
+    stock: StockConfig = field(default_factory=StockConfig)
+    elevenlabs: ElevenLabsConfig = field(default_factory=ElevenLabsConfig)
 
     def replace(self, **sections: Mapping[str, Any]) -> FilmConfig:
         """A copy with some fields of some sections changed:

@@ -11,12 +11,14 @@ from django.conf import settings
 
 from film.breakdown import Breakdown
 from film.config import (
+    ElevenLabsConfig,
     FilmConfig,
     ModerationConfig,
     OpenAIConfig,
     ProviderConfig,
     RenderConfig,
     ScriptConfig,
+    StockConfig,
 )
 from film.fountain import validate_script as parse_script
 
@@ -63,6 +65,20 @@ def film_config() -> FilmConfig:
             music=s.FILM_MUSIC_ENABLED,
             loudness_target_lufs=s.FILM_LOUDNESS_TARGET_LUFS,
             true_peak_dbtp=s.FILM_TRUE_PEAK_DBTP,
+            intro_seconds=s.FILM_INTRO_SECONDS,
+            outro_seconds=s.FILM_OUTRO_SECONDS,
+        ),
+        stock=StockConfig(
+            api_key=s.FILM_STOCK_API_KEY,
+            base_url=s.FILM_STOCK_BASE_URL,
+            timeout_seconds=s.FILM_STOCK_TIMEOUT_SECONDS,
+        ),
+        elevenlabs=ElevenLabsConfig(
+            api_key=s.ELEVENLABS_API_KEY,
+            base_url=s.FILM_ELEVENLABS_BASE_URL,
+            model=s.FILM_ELEVENLABS_MODEL,
+            timeout_seconds=s.FILM_ELEVENLABS_TIMEOUT_SECONDS,
+            voices=tuple(s.FILM_ELEVENLABS_VOICES.items()) or ElevenLabsConfig.voices,
         ),
     )
 

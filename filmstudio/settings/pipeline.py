@@ -50,6 +50,19 @@ FILM_OPENAI_MAX_RETRIES = env.int("FILM_OPENAI_MAX_RETRIES", default=1)
 # descriptions and image prompts when OPENAI_API_KEY is set; "off" never does.
 FILM_ENRICHMENT = env("FILM_ENRICHMENT", default="auto")  # auto|off
 
+# --- Other hosted engines (used only with a key; never contacted otherwise) ---------------
+# A stock-photo API speaking Pexels' protocol: FILM_IMAGE_PROVIDER=stock.
+FILM_STOCK_API_KEY = env("FILM_STOCK_API_KEY", default="")
+FILM_STOCK_BASE_URL = env("FILM_STOCK_BASE_URL", default="https://api.pexels.com/v1")
+FILM_STOCK_TIMEOUT_SECONDS = env.float("FILM_STOCK_TIMEOUT_SECONDS", default=30.0)
+# ElevenLabs voices per cast voice: FILM_VOICE_PROVIDER=elevenlabs.
+ELEVENLABS_API_KEY = env("ELEVENLABS_API_KEY", default="")
+FILM_ELEVENLABS_BASE_URL = env("FILM_ELEVENLABS_BASE_URL", default="https://api.elevenlabs.io/v1")
+FILM_ELEVENLABS_MODEL = env("FILM_ELEVENLABS_MODEL", default="eleven_multilingual_v2")
+FILM_ELEVENLABS_TIMEOUT_SECONDS = env.float("FILM_ELEVENLABS_TIMEOUT_SECONDS", default=60.0)
+# cast voice -> ElevenLabs voice id ("narrator=abc,woman=def"); empty: their premade voices.
+FILM_ELEVENLABS_VOICES = env.dict("FILM_ELEVENLABS_VOICES", default={})
+
 # --- Moderation ----------------------------------------------------------------------------
 # Extra words that flag a script whatever the classifier says (comma separated in the env).
 FILM_MODERATION_BLOCKLIST = env.list("FILM_MODERATION_BLOCKLIST", default=[])
@@ -72,6 +85,9 @@ FILM_X264_CRF = env.int("FILM_X264_CRF", default=20)
 # Which lines the captions show: "all" (narration and dialogue) or "dialogue".
 FILM_CAPTIONS = env("FILM_CAPTIONS", default="all")
 FILM_MUSIC_ENABLED = env.bool("FILM_MUSIC_ENABLED", default=True)
+# The title card (under the score's intro) and the end card (under its outro), seconds.
+FILM_INTRO_SECONDS = env.float("FILM_INTRO_SECONDS", default=3.0)
+FILM_OUTRO_SECONDS = env.float("FILM_OUTRO_SECONDS", default=3.5)
 # Delivery loudness: -14 LUFS / -1 dBTP is what YouTube and the streaming platforms normalise
 # to; we aim 0.5 dB under the peak ceiling because AAC encoding adds a little overshoot.
 FILM_LOUDNESS_TARGET_LUFS = env.float("FILM_LOUDNESS_TARGET_LUFS", default=-14.0)
