@@ -62,7 +62,7 @@ def _handler(server: FakeServer, kind: str):
                 Recorded(
                     url.path,
                     parse_qs(url.query),
-                    dict(self.headers),
+                    {k.lower(): v for k, v in self.headers.items()},
                     json.loads(raw) if raw else None,
                 )
             )
