@@ -224,3 +224,17 @@ def test_introductions_are_read_as_the_name_and_lyrics_are_sung() -> None:
     )
     assert b.lines[0].text == "Iris tunes the TV."
     assert b.lines[1].sung and "~" not in b.lines[1].text
+
+
+def test_quoted_speech_in_prose_goes_to_the_character_named_beside_it() -> None:
+    b = validate_script(
+        "The Walk\n\nTom looked at the sea. “We should go,” said Tom. "
+        'Mara said, "Not yet." Then they walked on.\n'
+    )
+    assert [(ln.speaker, ln.text) for ln in b.lines] == [
+        (NARRATOR, "Tom looked at the sea."),
+        ("TOM", "We should go."),
+        ("MARA", "Not yet."),
+        (NARRATOR, "Then they walked on."),
+    ]
+    assert b.characters == ["TOM", "MARA"]
