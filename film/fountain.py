@@ -81,7 +81,7 @@ def validate_script(
         raise ScriptError(
             "too_long", f"The film would have {shots} shots; the limit is {limits.max_shots}."
         )
-    minutes = estimated_minutes(breakdown)
+    minutes = breakdown.estimated_minutes
     if minutes > limits.max_film_minutes:
         raise ScriptError(
             "too_long",
@@ -89,18 +89,6 @@ def validate_script(
             f"{limits.max_film_minutes:g}.",
         )
     return breakdown
-
-
-# Piper's voices speak ~2.6 words a second; each shot adds its pauses (0.8 s) and each line
-# a breath. Generous enough never to refuse a film that fits, cheap enough for a request.
-_WORDS_PER_SECOND = 2.6
-
-
-def estimated_minutes(breakdown: Breakdown) -> float:
-    """The film's length estimated from its words, before anything is synthesised."""
-    words = sum(len(line.text.split()) for line in breakdown.lines)
-    seconds = words / _WORDS_PER_SECOND + 0.8 * len(breakdown.shots) + 0.25 * len(breakdown.lines)
-    return seconds / 60
 
 
 def decode_script(text: str | bytes, *, max_bytes: int | None = None) -> str:
