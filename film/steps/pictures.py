@@ -13,6 +13,7 @@ each: on 2 cores that is ~25% less CPU than one encoder on two threads).
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
@@ -236,6 +237,8 @@ def shot_clips(
     cache = FileCache(cache_dir)
     layer_cache: dict[str, dict] = {}
     missed: list[int] = []
+    done: list[int] = []
+    lock = threading.Lock()
 
     def one(n: int) -> str:
         seg = segments[n]
@@ -295,9 +298,12 @@ def shot_clips(
                     work.rmdir()
 
         path, hit = cache.get_or_create("clip", inputs, ".h264", make)
-        if not hit:
-            missed.append(n)
-        report(progress, (n + 1) / len(segments), f"clip {n + 1} of {len(segments)}")
+        with lock:  # clips finish out of order: the bar counts them, so it never goes back
+            if not hit:
+                missed.append(n)
+            done.append(n)
+            what = f"shot {seg.shot + 1}" if seg.kind == "shot" else f"the {seg.kind} card"
+            report(progress, len(done) / len(segments), f"clip for {what}")
         return str(path)
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
