@@ -27,6 +27,8 @@ class JobType(models.TextChoices):
     THUMBNAIL_GENERATION = "thumbnail_generation", "Thumbnail generation"
     MUSIC_GENERATION = "music_generation", "Music generation"
     FULL_GENERATION = "full_generation", "Full generation"
+    # Started by youtube_integration (POST /youtube/upload), which holds its input.
+    YOUTUBE_UPLOAD = "youtube_upload", "YouTube upload"
 
 
 class JobPriority(models.TextChoices):
@@ -44,7 +46,10 @@ class Job(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
     )
-    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="jobs")
+    # Empty only for work on something else the owner has (a YouTube upload of a library video).
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="jobs", null=True, blank=True
+    )
     type = models.CharField(max_length=32, choices=JobType.choices)
     status = models.CharField(max_length=20, choices=JobStatus.choices, default=JobStatus.PENDING)
     priority = models.CharField(
@@ -78,6 +83,9 @@ class Job(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     stage_started_at = models.DateTimeField(null=True, blank=True)
+    # A stage waiting for an outside limit to lift (a provider's daily quota): no task holds
+    # it, and the sweeper sends it again at this time.
+    not_before = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

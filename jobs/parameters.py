@@ -54,6 +54,11 @@ class FullGenerationParameters(VideoCompositionParameters):
     pass
 
 
+class YouTubeUploadParameters(_Base):
+    # The publication's input is its Upload row (youtube_integration), not parameters.
+    target_duration = None
+
+
 PARAMETER_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
     JobType.SCRIPT_ANALYSIS: ScriptAnalysisParameters,
     JobType.IMAGE_GENERATION: ImageGenerationParameters,
@@ -63,6 +68,7 @@ PARAMETER_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
     JobType.THUMBNAIL_GENERATION: ThumbnailGenerationParameters,
     JobType.MUSIC_GENERATION: MusicGenerationParameters,
     JobType.FULL_GENERATION: FullGenerationParameters,
+    JobType.YOUTUBE_UPLOAD: YouTubeUploadParameters,
 }
 
 

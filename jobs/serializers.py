@@ -2,11 +2,17 @@ from rest_framework import serializers
 
 from . import state
 from .models import Job, JobEvent, JobPriority, JobStatus, JobType
+from .stages import APP_STARTED_TYPES
+
+# What POST /jobs may start: every type but those another app starts with its own input.
+CREATABLE_TYPES = [
+    (value, label) for value, label in JobType.choices if value not in APP_STARTED_TYPES
+]
 
 
 class JobCreateSerializer(serializers.Serializer):
     project = serializers.IntegerField(min_value=1)
-    type = serializers.ChoiceField(choices=JobType.choices)
+    type = serializers.ChoiceField(choices=CREATABLE_TYPES)
     parameters = serializers.JSONField(required=False, default=dict)
     priority = serializers.ChoiceField(choices=JobPriority.choices, default=JobPriority.NORMAL)
 

@@ -97,6 +97,7 @@ class Stage:
 
 T = JobType
 FILM = T.FULL_GENERATION
+YOUTUBE = T.YOUTUBE_UPLOAD
 
 # Every stage, in the order a full generation runs them. The states must follow the state
 # machine's order (jobs/state.py) within every job type: a job never walks back.
@@ -159,6 +160,30 @@ STAGES: dict[str, Stage] = {
             step="thumbnail", price=Price(1, 0), weight=0.01,
             types=frozenset({T.THUMBNAIL_GENERATION, FILM}),
         ),
+        # Publishing to YouTube (work registered by youtube_integration; free: the film was
+        # paid for). Network-bound, so the default queue. The upload resumes its session from
+        # Google's offset on every try, so its limits bound one try, not the whole file: 50
+        # minutes keeps it under the broker's one-hour visibility timeout.
+        Stage(
+            "youtube_upload", "YouTube: upload the video", JobStatus.PROCESSING, Queue.DEFAULT,
+            step=None, price=Price(0, 0), weight=0.9, types=frozenset({YOUTUBE}),
+            reads_script=False, soft_time_limit=50 * 60, time_limit=52 * 60, max_retries=5,
+        ),
+        Stage(
+            "youtube_thumbnail", "YouTube: set the thumbnail", JobStatus.PROCESSING,
+            Queue.DEFAULT, step=None, price=Price(0, 0), weight=0.03,
+            types=frozenset({YOUTUBE}), reads_script=False,
+        ),
+        Stage(
+            "youtube_captions", "YouTube: add the captions", JobStatus.PROCESSING,
+            Queue.DEFAULT, step=None, price=Price(0, 0), weight=0.04,
+            types=frozenset({YOUTUBE}), reads_script=False,
+        ),
+        Stage(
+            "youtube_playlist", "YouTube: add to the playlist", JobStatus.PROCESSING,
+            Queue.DEFAULT, step=None, price=Price(0, 0), weight=0.03,
+            types=frozenset({YOUTUBE}), reads_script=False,
+        ),
     ]
 }  # fmt: skip
 
@@ -177,6 +202,9 @@ FILM_TYPES = frozenset(
     t for t, names in JOB_TYPE_STAGES.items() if any(STAGES[n].makes_film for n in names)
 )
 STAGE_LABELS: dict[str, str] = {name: stage.label for name, stage in STAGES.items()}
+# Types another app starts through its own endpoint, because it holds the job's input (the
+# Upload of a YouTube publication): POST /jobs does not offer them.
+APP_STARTED_TYPES = frozenset({YOUTUBE})
 
 
 def stages_for(job_type: str) -> tuple[str, ...]:
@@ -218,6 +246,12 @@ def register_stage(name: str, work: StageCallable) -> None:
 
 def unregister_stage(name: str) -> None:
     _OVERRIDES.pop(name, None)
+
+
+def registered_stages() -> dict[str, StageCallable]:
+    """The callables registered so far (an app's stages), to put back after a temporary
+    override such as the engine tests' doubles."""
+    return dict(_OVERRIDES)
 
 
 def stage_callable(name: str) -> StageCallable:

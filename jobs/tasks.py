@@ -58,6 +58,12 @@ def _make_stage_task(stage: str):
         except Retry:
             raise
         except Exception as exc:
+            resume_at = getattr(exc, "resume_at", None)
+            if resume_at is not None:
+                # An outside limit that lifts at a known time (a provider's daily quota):
+                # the job waits for it, holding no worker and spending no retry.
+                services.job_stage_wait(job_id=job_id, stage=stage, until=resume_at, reason=exc)
+                return "waiting"
             # A permanent error fails the job now: retries would only delay the same answer.
             if is_retryable(exc) and self.request.retries < self.max_retries:
                 delay = services.retry_backoff(self.request.retries)

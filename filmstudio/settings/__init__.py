@@ -12,3 +12,4 @@ from .jobs import *  # noqa: F403
 from .media import *  # noqa: F403
 from .pipeline import *  # noqa: F403
 from .storage import *  # noqa: F403
+from .youtube import *  # noqa: F403

@@ -34,6 +34,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "jobs.models.JobStatus",
+        "JobTypeEnum": "jobs.models.JobType",
+        "CreatableJobTypeEnum": "jobs.serializers.CREATABLE_TYPES",
         "ProjectStatusEnum": "projects.models.Project.Status",
     },
 }

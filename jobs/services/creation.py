@@ -72,12 +72,13 @@ def _replay(*, user, key: str | None, fingerprint: str) -> Job | None:
     return existing
 
 
-def _priced(*, project: Project, job_type: str, parameters: dict):
+def _priced(*, project: Project | None, job_type: str, parameters: dict):
     """(cleaned parameters, cost, moderation verdict or None): every check that can refuse
     the job, run before any credit moves."""
     cleaned = parameters_validate(job_type=job_type, parameters=parameters)
     verdict = None
-    seconds = cleaned.get("target_duration") or project.target_duration
+    # A job without a project (a YouTube upload of a library video) is priced on no length.
+    seconds = cleaned.get("target_duration") or (project.target_duration if project else 0)
     if job_type in SCRIPT_TYPES:
         breakdown = script_validate(text=project.script)
         # The film runs as long as its narration, whatever the target says: a long script
@@ -91,7 +92,7 @@ def _priced(*, project: Project, job_type: str, parameters: dict):
 def job_create(
     *,
     user,
-    project: Project,
+    project: Project | None,
     job_type: str,
     parameters: dict | None = None,
     priority: str = JobPriority.NORMAL,
@@ -111,7 +112,10 @@ def job_create(
     if job_type not in JobType.values:
         raise InvalidJobType(f"Unknown job type {job_type!r}.")
     fingerprint = _fingerprint(
-        project_id=project.pk, job_type=job_type, parameters=parameters, priority=priority
+        project_id=project.pk if project else None,
+        job_type=job_type,
+        parameters=parameters,
+        priority=priority,
     )
     existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
     if existing is not None:

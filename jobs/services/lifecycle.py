@@ -187,6 +187,26 @@ def job_stage_attempt_failed(*, job_id: int, stage: str, error: Exception, retry
     with_locked_job(job_id, in_stage(stage), record)
 
 
+def job_stage_wait(*, job_id: int, stage: str, until: datetime, reason: Exception) -> Job | None:
+    """Park the job in `stage` until `until`, when an outside limit lifts (a provider's daily
+    quota): no task holds it, no retry is spent, and the sweeper sends the stage again once
+    the time has come. Does nothing if the job left the stage (a cancel, meanwhile)."""
+
+    def park(job: Job) -> Job:
+        job.not_before, job.stage_started_at, job.celery_task_id = until, None, ""
+        job.save(update_fields=["not_before", "stage_started_at", "celery_task_id", "updated_at"])
+        code = getattr(reason, "code", "") or reason.__class__.__name__
+        state.record_event(
+            job,
+            from_status=job.status,
+            to_status=job.status,
+            message=f"{stage}: waiting until {until.isoformat()} ({code}: {reason})",
+        )
+        return job
+
+    return with_locked_job(job_id, in_stage(stage), park)
+
+
 def job_fail(*, job_id: int, stage: str, code: str, message: str) -> Job | None:
     """Fail the job in `stage` (its last try failed) and refund its reservation, once.
     Does nothing if the job already left that stage."""

@@ -4,6 +4,7 @@ again, stages stuck past their time limit are queued again, then failed."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import state
@@ -19,11 +20,19 @@ from .settlement import fail_locked
 SWEEP_BATCH = 500
 
 
-def _unsent(job: Job) -> bool:
-    return job.status not in state.TERMINAL and not job.celery_task_id and not job.stage_started_at
+def _unsent(now: datetime) -> Guard:
+    def guard(job: Job) -> bool:
+        waiting = job.not_before is not None and job.not_before > now
+        live = job.status not in state.TERMINAL
+        return live and not job.celery_task_id and not job.stage_started_at and not waiting
+
+    return guard
 
 
 def _resend(job: Job) -> str:
+    if job.not_before is not None:
+        job.not_before = None
+        job.save(update_fields=["not_before", "updated_at"])
     stage_enqueue(job, job.current_stage)
     return "resent"
 
@@ -70,23 +79,28 @@ def jobs_sweep_stuck(*, now=None) -> dict:
 
     Also sends again the stage of every live job whose message never reached the broker
     (an empty task id, see jobs.services.dispatch) and that has waited
-    settings.JOB_RESEND_AFTER seconds. Returns {"requeued": n, "failed": n, "resent": n}.
+    settings.JOB_RESEND_AFTER seconds, and of every job parked by job_stage_wait whose
+    `not_before` has come. Returns {"requeued": n, "failed": n, "resent": n}.
     """
     now = now or timezone.now()
     counts = {"requeued": 0, "failed": 0, "resent": 0}
-    unsent = Job.objects.filter(
-        status__in=state.LIVE,
-        celery_task_id="",
-        stage_started_at__isnull=True,
-        updated_at__lt=now - timedelta(seconds=settings.JOB_RESEND_AFTER),
-    ).exclude(current_stage="")
+    unsent = (
+        Job.objects.filter(
+            status__in=state.LIVE,
+            celery_task_id="",
+            stage_started_at__isnull=True,
+            updated_at__lt=now - timedelta(seconds=settings.JOB_RESEND_AFTER),
+        )
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .exclude(current_stage="")
+    )
     shortest = min(stage_limits(s).hard for s in STAGES) + settings.JOB_SWEEPER_GRACE
     stuck = Job.objects.filter(
         status__in=state.WORKING,
         stage_started_at__lt=now - timedelta(seconds=shortest),
     )
     for candidates, guard, action in [
-        (unsent, _unsent, _resend),
+        (unsent, _unsent(now), _resend),
         (stuck, _stuck(now), lambda job: _requeue_or_fail(job, now=now)),
     ]:
         for job_id in list(candidates.values_list("pk", flat=True)[:SWEEP_BATCH]):

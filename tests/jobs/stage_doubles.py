@@ -23,7 +23,7 @@ from celery.signals import worker_init
 from django.core.cache import cache
 
 from celery_app.queues import Queue
-from jobs.stages import STAGES, Progress, register_stage, unregister_stage
+from jobs.stages import STAGES, Progress, register_stage, registered_stages, unregister_stage
 
 MODULE = __name__
 STEPS = 4
@@ -60,7 +60,12 @@ def stage_double(job, *, progress: Progress) -> dict:
     return {"stage_double": True}
 
 
+# What apps had registered before the doubles went in (youtube_integration's stages).
+_displaced: dict = {}
+
+
 def install() -> None:
+    _displaced.update(registered_stages())
     for name in STAGES:
         register_stage(name, stage_double)
 
@@ -68,6 +73,9 @@ def install() -> None:
 def uninstall() -> None:
     for name in STAGES:
         unregister_stage(name)
+    for name, work in _displaced.items():
+        if work is not stage_double:
+            register_stage(name, work)
 
 
 @worker_init.connect

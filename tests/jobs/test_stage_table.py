@@ -33,15 +33,19 @@ def test_every_job_type_runs_stages_whose_states_never_walk_back():
 def test_each_film_stage_runs_a_step_of_the_engine_table():
     for stage in STAGES.values():
         assert stage.step is None or stage.step in STEPS, stage.name
-    # the music-only bed is the one stage without an engine step (and without a screenplay)
-    assert [s.name for s in STAGES.values() if s.step is None] == ["music_generation"]
+    # without an engine step (and without a screenplay): the music-only bed, and YouTube
+    # publishing's stages (their work is registered by youtube_integration)
+    assert [s.name for s in STAGES.values() if s.step is None] == [
+        "music_generation",
+        *JOB_TYPE_STAGES[JobType.YOUTUBE_UPLOAD],
+    ]
 
 
 def test_job_types_are_derived_from_the_stages_that_name_them():
     assert JOB_TYPE_STAGES[JobType.IMAGE_GENERATION] == ("script_analysis", "image_generation")
     assert JOB_TYPE_STAGES[JobType.VOICE_SYNTHESIS] == ("script_analysis", "voice_synthesis")
     assert JOB_TYPE_STAGES[JobType.MUSIC_GENERATION] == ("music_generation",)
-    assert set(JobType.values) - {JobType.MUSIC_GENERATION} == SCRIPT_TYPES
+    assert set(JobType.values) - {JobType.MUSIC_GENERATION, JobType.YOUTUBE_UPLOAD} == SCRIPT_TYPES
     assert {JobType.FULL_GENERATION, JobType.VIDEO_COMPOSITION} == FILM_TYPES
 
 
@@ -56,6 +60,7 @@ def test_a_job_costs_the_sum_of_its_stages():
         "thumbnail_generation": (1, 0),
         "music_generation": (2, 2),
         "full_generation": (10, 10),
+        "youtube_upload": (0, 0),  # publishing is free: the film was paid for
     }
     # a started minute is a minute
     assert job_cost(job_type="full_generation", target_duration=61) == 10 + 10 * 2

@@ -79,8 +79,11 @@ def test_the_full_generation_runs_every_film_stage_in_order():
         "video_composition",
         "thumbnail_generation",
     )
-    # every stage but the music-only type's bed
-    assert set(STAGES) - set(JOB_TYPE_STAGES["full_generation"]) == {"music_generation"}
+    # every stage but the music-only type's bed and the YouTube publication's
+    assert set(STAGES) - set(JOB_TYPE_STAGES["full_generation"]) == {
+        "music_generation",
+        *JOB_TYPE_STAGES["youtube_upload"],
+    }
 
 
 def test_a_registered_stage_callable_does_the_stage(user, project, fund):

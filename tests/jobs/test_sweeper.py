@@ -92,3 +92,54 @@ def test_the_sweeper_leaves_a_job_whose_stage_finished_meanwhile(stuck, settings
     # Its finish cleared the stage clock; the next stage has not begun yet.
     assert services.jobs_sweep_stuck() == {"requeued": 0, "failed": 0, "resent": 0}
     assert Job.objects.get(pk=stuck.pk).current_stage == "image_generation"
+
+
+class QuotaSpent(Exception):
+    """A provider's refusal that lifts at a known time (like YouTube's daily quota)."""
+
+    code = "quota_exceeded"
+
+    def __init__(self, resume_at):
+        super().__init__("the provider's daily quota is spent")
+        self.resume_at = resume_at
+
+
+def test_a_stage_waiting_for_a_limit_is_sent_again_only_once_its_time_has_come(stuck, settings):
+    until = timezone.now() + timedelta(hours=3)
+
+    services.job_stage_wait(
+        job_id=stuck.pk, stage="script_analysis", until=until, reason=QuotaSpent(until)
+    )
+
+    job = Job.objects.get(pk=stuck.pk)
+    assert job.status == JobStatus.PROCESSING and job.not_before == until
+    assert job.celery_task_id == "" and job.stage_started_at is None
+    assert job.events.filter(message__contains="waiting until").exists()
+    past_resend = timedelta(seconds=settings.JOB_RESEND_AFTER + 1)
+    for now in (timezone.now() + past_resend, until - timedelta(seconds=1)):
+        assert services.jobs_sweep_stuck(now=now) == {"requeued": 0, "failed": 0, "resent": 0}
+    assert services.jobs_sweep_stuck(now=until) == {"requeued": 0, "failed": 0, "resent": 1}
+    job = Job.objects.get(pk=stuck.pk)
+    assert job.not_before is None and job.celery_task_id
+    assert CreditTransaction.objects.filter(job=job, kind="refund").count() == 0
+
+
+def test_a_stage_error_that_names_its_resume_time_parks_the_job_without_a_retry(stuck):
+    from jobs.stages import register_stage, unregister_stage
+    from jobs.tasks import STAGE_TASKS
+
+    until = timezone.now() + timedelta(hours=1)
+
+    def refused(job, *, progress):
+        raise QuotaSpent(until)
+
+    register_stage("script_analysis", refused)
+    try:
+        outcome = STAGE_TASKS["script_analysis"].apply(args=[stuck.pk]).get()
+    finally:
+        unregister_stage("script_analysis")
+
+    assert outcome == "waiting"
+    job = Job.objects.get(pk=stuck.pk)
+    assert job.status == JobStatus.PROCESSING and job.not_before == until
+    assert not job.events.filter(message__contains="retry in").exists()
