@@ -32,22 +32,8 @@ def call(
         with urllib.request.urlopen(request, timeout=timeout) as reply:
             return reply.read()
     except urllib.error.HTTPError as exc:
-        status = exc.code
         detail = exc.read()[:_MESSAGE_CHARS].decode(errors="replace")
-        if status == 429:
-            code, retryable = "provider_rate_limited", True
-        elif status >= 500:
-            code, retryable = "provider_server_error", True
-        else:
-            code, retryable = "provider_rejected", False
-        raise ProviderError(
-            stage=stage,
-            provider=provider,
-            code=code,
-            retryable=retryable,
-            message=f"HTTP {status}: {detail}",
-            status=status,
-        ) from exc
+        raise status_error(stage=stage, provider=provider, status=exc.code, detail=detail) from exc
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         raise ProviderError(
             stage=stage,
@@ -56,6 +42,24 @@ def call(
             retryable=True,
             message=f"{type(exc).__name__}: {exc}",
         ) from exc
+
+
+def status_error(*, stage: str, provider: str, status: int, detail: str) -> ProviderError:
+    """The error for an HTTP status: 429 and 5xx may pass (retryable), other 4xx will not."""
+    if status == 429:
+        code, retryable = "provider_rate_limited", True
+    elif status >= 500:
+        code, retryable = "provider_server_error", True
+    else:
+        code, retryable = "provider_rejected", False
+    return ProviderError(
+        stage=stage,
+        provider=provider,
+        code=code,
+        retryable=retryable,
+        message=f"HTTP {status}: {detail}",
+        status=status,
+    )
 
 
 def bad_reply(*, stage: str, provider: str, message: str) -> ProviderError:
