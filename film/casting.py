@@ -230,7 +230,14 @@ def natural_voice(gender: str, age: str, name: str) -> str:
 def cast_roles(breakdown: Breakdown, overrides: dict[str, str] | None = None) -> dict[str, Role]:
     """A role per character (in order of first appearance) and the narrator's."""
     chosen = {k.upper(): v for k, v in (overrides or {}).items() if v in VOICES}
-    action = " ".join(line.text for line in breakdown.lines if line.is_narration)
+    # The action as written (a shot's description keeps the introductions "ELI (8)" that
+    # the narrator does not read), else the narration.
+    action = " ".join(
+        shot.description if shot.kind == "action" else line.text
+        for shot in breakdown.shots
+        for line in shot.lines
+        if line.is_narration
+    )
     taken: set[str] = set()
     roles: dict[str, Role] = {}
     for name in breakdown.characters:

@@ -1,5 +1,5 @@
 """What the camera sees in one setup: the place's layers framed (wide, or a medium framing on
-the character in focus with the background softened), the cast standing in the mid layer,
+the character in focus with the background softened), the cast standing in front of the set,
 and the title and end cards. Layers come from the scenery painter or, for a generated still,
 the still alone as the farthest layer."""
 
@@ -108,8 +108,9 @@ def framed(
         scale, frame_w = scale * z, round(W * z)
     onstage = [f for f in figures if f.name in present]
     if onstage:
-        layers["mid"] = place_figures(
-            layers["mid"],
+        # In the nearest layer: nothing of the set is ever drawn over a face.
+        layers["near"] = place_figures(
+            layers["near"],
             onstage,
             frame_w=frame_w,
             offset_x=offset,

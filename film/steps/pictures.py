@@ -36,7 +36,7 @@ from film.staging import card_layers, framed, still_layers, title_rows
 from film.timeline import Timeline
 from film.workspace import FilmRun, Progress, cache_stats, load_manifest, report, save_manifest
 
-CLIP_VERSION = "craft-2"
+CLIP_VERSION = "craft-3"
 WORKERS = 2
 
 
@@ -146,6 +146,7 @@ def images(run: FilmRun, progress: Progress | None = None) -> list[str]:
         if scenery is not None:
             scene = breakdown.scene_of(shot).index
             inputs["layers"] = Path(scenery["layers"][scene]).name
+            inputs["staging"] = CLIP_VERSION
             inputs["figures"] = [
                 asdict(f) for f in figures if f.name in onstage.get(shot.index, [])
             ]
