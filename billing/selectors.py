@@ -1,10 +1,16 @@
-"""Reads of the credit ledger. Reads only: accounts are opened when their user is created
-(`accounts.services.user_setup`; billing/migrations/0004 opened those of earlier users)."""
+"""Reads of billing: the ledger, the catalogue, the subscription and the invoices. Reads only:
+accounts are opened when their user is created (`accounts.services.user_setup`;
+billing/migrations/0004 opened those of earlier users)."""
+
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db.models import QuerySet, Sum
+from django.utils import timezone
+from djstripe import models as djstripe
 
-from .models import CreditAccount, CreditTransaction
+from .models import CreditAccount, CreditPack, CreditTransaction, Plan
+from .stripe_api import ENDED_STATUSES
 
 
 def credit_account_summary(*, user) -> dict:
@@ -14,28 +20,76 @@ def credit_account_summary(*, user) -> dict:
     account = CreditAccount.objects.filter(user=user).only("plan", "balance").first()
     if account is None:
         return {"plan": settings.DEFAULT_PLAN, "balance": 0}
-    return {"plan": account.plan, "balance": account.balance}
+    return {"plan": account.plan_id, "balance": account.balance}
 
 
 def credit_balance(*, user) -> int:
     return credit_account_summary(user=user)["balance"]
 
 
-def credit_transactions_for(*, user) -> QuerySet[CreditTransaction]:
-    return CreditTransaction.objects.filter(account__user=user).order_by("-created_at", "-id")
+def credit_transactions_for(*, user, kind: str | None = None) -> QuerySet[CreditTransaction]:
+    """The user's ledger, newest first; only lines of `kind` when given."""
+    lines = CreditTransaction.objects.filter(account__user=user)
+    if kind:
+        lines = lines.filter(kind=kind)
+    return lines.order_by("-created_at", "-id")
 
 
-def plans_list() -> list[dict]:
-    return [
-        {
-            "code": code,
-            "name": plan["name"],
-            "monthly_allowance": plan["monthly_allowance"],
-            "price_cents": plan["price_cents"],
-        }
-        for code, plan in settings.CREDIT_PLANS.items()
-    ]
+def plans_list() -> QuerySet[Plan]:
+    """The plans on offer (the default plan included), in display order."""
+    return Plan.objects.filter(is_active=True)
+
+
+def packs_list() -> QuerySet[CreditPack]:
+    return CreditPack.objects.filter(is_active=True)
+
+
+def subscription_current(*, user) -> dict:
+    """The user's plan and subscription: plan, status (Stripe's, or `active` for the default
+    plan), the current period's end, whether it is cancelled at that end, and the allowance
+    left this period (0 once its period is over, even before beat writes the expiry)."""
+    account = CreditAccount.objects.select_related("plan").filter(user=user).first()
+    plan = account.plan if account else Plan.objects.get(code=settings.DEFAULT_PLAN)
+    now = timezone.now()
+    allowance_live = account and account.allowance_expires_at and account.allowance_expires_at > now
+    subscription = (
+        djstripe.Subscription.objects.filter(customer__subscriber=user)
+        .exclude(stripe_data__status__in=ENDED_STATUSES)
+        .order_by("-created", "-djstripe_id")
+        .first()
+    )
+    current = {
+        "plan": plan,
+        "status": "active",
+        "current_period_end": account.allowance_expires_at if allowance_live else None,
+        "cancel_at_period_end": False,
+        "allowance_left": account.allowance if allowance_live else 0,
+        "balance": account.balance if account else 0,
+        "stripe_subscription": None,
+    }
+    if subscription is not None:
+        data = subscription.stripe_data
+        items = (data.get("items") or {}).get("data") or [{}]
+        ends = items[0].get("current_period_end") or data.get("current_period_end")
+        current.update(
+            status=data.get("status"),
+            current_period_end=datetime.fromtimestamp(int(ends), UTC) if ends else None,
+            cancel_at_period_end=bool(data.get("cancel_at_period_end")),
+            stripe_subscription=subscription.id,
+        )
+    return current
+
+
+def invoices_for(*, user) -> QuerySet:
+    """The user's Stripe invoices (dj-stripe's mirror, kept by the webhooks), newest first."""
+    return djstripe.Invoice.objects.filter(customer__subscriber=user).order_by(
+        "-created", "-djstripe_id"
+    )
 
 
 def ledger_sum(*, account: CreditAccount) -> int:
     return account.ledger.aggregate(total=Sum("amount"))["total"] or 0
+
+
+def allowance_sum(*, account: CreditAccount) -> int:
+    return account.ledger.aggregate(total=Sum("allowance_amount"))["total"] or 0

@@ -16,12 +16,20 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
         "options": _expires(55),
     },
-    # Plans' monthly allowances, shortly after midnight UTC on the first; idempotent per
+    # The free plan's allowance for the calendar month: hourly, so a new month (and an account
+    # back on the free plan after its paid period) is served within the hour; idempotent per
     # account and month, so a late or repeated run grants nothing twice.
     "billing-monthly-allowance": {
         "task": "billing.monthly_allowance",
-        "schedule": crontab(minute=5, hour=0, day_of_month=1),
-        "options": _expires(6 * 3600),
+        "schedule": crontab(minute=5),
+        "options": _expires(50 * 60),
+    },
+    # Allowances whose period is over are written off within ten minutes (a spend does it at
+    # once; this keeps idle accounts' balances true).
+    "billing-expire-allowances": {
+        "task": "billing.expire_allowances",
+        "schedule": 600.0,
+        "options": _expires(540),
     },
     # Weekly upload quotas start again on Sunday 00:00 UTC (counters are per week, so a
     # late run only delays dropping old rows, never lets anyone upload more).

@@ -1,10 +1,26 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
+from django.db.models.signals import post_migrate
 from rest_framework.test import APIClient
 
 from tests.factories import AdminFactory, UserFactory
 
-pytest_plugins = ["tests.celery_worker"]
+pytest_plugins = ["tests.celery_worker", "tests.djstripe_schema"]
+
+
+def _seed_billing_catalogue(sender, using, **kwargs):
+    """A transactional test ends with a flush of every table, and Django sends post_migrate
+    after it (as after `migrate`): put back the plans and credit packs billing's migration
+    seeds, which the rest of the suite (and every new account's plan) relies on."""
+    if sender.name == "billing":
+        seed = import_module("billing.migrations.0005_plans_and_credit_packs").seed_catalogue
+        seed(django_apps, None)
+
+
+post_migrate.connect(_seed_billing_catalogue, dispatch_uid="tests-seed-billing-catalogue")
 
 
 @pytest.fixture(autouse=True)

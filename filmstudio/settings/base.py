@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.github",
     "allauth.headless",
+    # Stripe's objects mirrored, its webhooks verified and stored once; billing builds on it.
+    "djstripe",
     # The floor below every app (site configuration); it imports none of them.
     "filmstudio",
     "accounts",

@@ -98,7 +98,7 @@ def test_every_new_user_gets_an_account_with_one_signup_grant(client, request, c
 
     user = User.objects.get(email=EMAIL)
     account = CreditAccount.objects.get(user=user)
-    assert (account.plan, account.balance) == ("free", GRANT)
+    assert (account.plan_id, account.balance) == ("free", GRANT)
     assert list(
         CreditTransaction.objects.filter(account=account).values_list("kind", "amount")
     ) == [("grant", GRANT)]

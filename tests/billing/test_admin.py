@@ -1,7 +1,6 @@
 """The ledger in the Django admin: readable and searchable, never written by hand."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from billing import services
 from billing.models import CreditAccount, CreditTransaction
@@ -14,14 +13,6 @@ pytestmark = pytest.mark.django_db
 def _no_signup_grant(settings):
     # Before any user (the superuser too) is created: the ledger holds only the test's lines.
     settings.CREDITS_SIGNUP_GRANT = 0
-
-
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(
-        get_user_model().objects.create_superuser(email="root@example.com", password="x")
-    )
-    return client
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from billing import services
-from billing.models import CreditAccount, CreditTransaction
+from billing.models import CreditAccount, CreditPack, CreditTransaction, Plan
 from filmstudio.errors import PaymentRequired
 from tests.factories import StaffFactory, UserFactory
 
@@ -15,13 +15,28 @@ def _no_signup_grant(settings):
     settings.CREDITS_SIGNUP_GRANT = 0
 
 
-def test_plans_are_public(api_client, settings):
-    response = api_client.get("/api/v1/plans")
-    assert response.status_code == 200
-    assert [p["code"] for p in response.json()] == ["free", "pro", "enterprise"]
-    assert (
-        response.json()[1]["monthly_allowance"] == settings.CREDIT_PLANS["pro"]["monthly_allowance"]
+def test_plans_and_packs_are_public_data(api_client):
+    Plan.objects.filter(code="pro").update(monthly_allowance=1234, name="Pro+")
+    plans = api_client.get("/api/v1/plans")
+    packs = api_client.get("/api/v1/credits/packs")
+
+    assert plans.status_code == packs.status_code == 200
+    assert [p["code"] for p in plans.json()] == ["free", "pro", "enterprise"]
+    pro = plans.json()[1]
+    assert (pro["name"], pro["monthly_allowance"], pro["interval"]) == ("Pro+", 1234, "month")
+    # offline (no Stripe price yet) nothing is on sale, yet everything is listed
+    assert not any(p["purchasable"] for p in plans.json() + packs.json())
+    assert [p["credits"] for p in packs.json()] == sorted(
+        CreditPack.objects.values_list("credits", flat=True)
     )
+
+
+def test_a_plan_or_pack_taken_off_sale_is_not_listed(api_client):
+    Plan.objects.filter(code="enterprise").update(is_active=False)
+    CreditPack.objects.filter(code="100-credits").update(is_active=False)
+    assert "enterprise" not in [p["code"] for p in api_client.get("/api/v1/plans").json()]
+    packs = api_client.get("/api/v1/credits/packs").json()
+    assert "100-credits" not in [p["code"] for p in packs]
 
 
 def test_balance_is_the_users_own(auth_client, user):

@@ -91,36 +91,6 @@ def test_the_database_refuses_a_negative_balance(user):
         CreditAccount.objects.filter(pk=account.pk).update(balance=-1)
 
 
-def test_the_monthly_allowance_follows_the_plan_once_per_month(settings):
-    free, pro = UserFactory(), UserFactory()
-    services.credit_account_set_plan(user=pro, plan="pro")
-
-    assert services.credits_monthly_allowance_all(period="2030-01") == 2
-    assert services.credits_monthly_allowance_all(period="2030-01") == 0
-    assert (
-        CreditAccount.objects.get(user=free).balance
-        == settings.CREDIT_PLANS["free"]["monthly_allowance"]
-    )
-    assert (
-        CreditAccount.objects.get(user=pro).balance
-        == settings.CREDIT_PLANS["pro"]["monthly_allowance"]
-    )
-
-    services.credits_monthly_allowance_all(period="2030-02")
-    assert (
-        CreditAccount.objects.get(user=pro).balance
-        == 2 * settings.CREDIT_PLANS["pro"]["monthly_allowance"]
-    )
-
-
-def test_the_monthly_allowance_task_grants_the_current_month(user):
-    from billing.tasks import grant_monthly_allowances
-
-    assert grant_monthly_allowances() == 1
-    assert grant_monthly_allowances() == 0
-    assert CreditTransaction.objects.get(account__user=user).kind == "monthly_allowance"
-
-
 def test_an_unknown_plan_is_refused(user):
     with pytest.raises(UnknownPlan) as refused:
         services.credit_account_set_plan(user=user, plan="platinum")

@@ -26,15 +26,16 @@ import re
 import threading
 import time
 import wave
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw
+
+from tests.fakes.http import address, close, respond, running, serve
 
 SPEECH_RATE = 24_000  # what the real service returns for wav and pcm
 
@@ -84,9 +85,7 @@ class FakeOpenAIServer:
 
     @property
     def base_url(self) -> str:
-        assert self._server is not None, "server not started"
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/v1"
+        return f"{address(self._server)}/v1"
 
     def fail_next(self, status: int, times: int = 1) -> None:
         """Answer the next `times` requests with HTTP `status` (and an OpenAI error body)."""
@@ -98,22 +97,12 @@ class FakeOpenAIServer:
             return [r for r in self.requests if r.path == path]
 
     def start(self) -> FakeOpenAIServer:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        server.daemon_threads = True
-        self._server = server
-        threading.Thread(
-            target=server.serve_forever,
-            kwargs={"poll_interval": 0.02},  # shutdown() waits up to one poll
-            name="fake-openai",
-            daemon=True,
-        ).start()
+        self._server = serve(_handler_for(self), name="fake-openai")
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        close(self._server)
+        self._server = None
 
     # -- endpoint logic -------------------------------------------------------------------------
 
@@ -283,23 +272,12 @@ def _handler_for(fake: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             content_type: str,
             headers: dict[str, str] | None = None,
         ) -> None:
-            self.send_response(status, HTTPStatus(status).phrase)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(payload)))
-            self.send_header("x-request-id", f"req_fake_{len(fake.requests)}")
-            for name, value in (headers or {}).items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
+            headers = {"x-request-id": f"req_fake_{len(fake.requests)}", **(headers or {})}
+            respond(self, status, payload, content_type, headers)
 
     return Handler
 
 
-@contextmanager
-def running_fake_openai(**options: Any) -> Iterator[FakeOpenAIServer]:
+def running_fake_openai(**options: Any) -> AbstractContextManager[FakeOpenAIServer]:
     """Start a `FakeOpenAIServer` on 127.0.0.1 (a free port) and stop it afterwards."""
-    server = FakeOpenAIServer(**options).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    return running(FakeOpenAIServer(**options))

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 
 from billing import services as billing
-from billing.models import CreditAccount, CreditTransaction
+from billing.models import CreditAccount, CreditTransaction, Plan
 from billing.selectors import ledger_sum
 from jobs import selectors, services, state
 from jobs.models import Job, JobStatus
@@ -100,7 +100,7 @@ def test_two_allowance_runs_at_once_grant_each_account_once_a_month(settings):
     )
 
     assert first + second == 3
-    allowance = settings.CREDIT_PLANS["free"]["monthly_allowance"]
+    allowance = Plan.objects.get(code="free").monthly_allowance
     for user in users:
         account = CreditAccount.objects.get(user=user)
         assert account.balance == allowance

@@ -1,3 +1,6 @@
+"""The catalogue and the ledger: plans, credit packs, the balance, the transactions (with a
+`kind` filter), staff grants."""
+
 from django.contrib.auth import get_user_model
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,17 +14,21 @@ from filmstudio.idempotency import idempotency_key
 from filmstudio.pagination import paginated_response
 from filmstudio.permissions import IsPlatformStaff
 
-from . import selectors, services
-from .serializers import (
+from .. import selectors, services
+from ..serializers import (
     BalanceSerializer,
+    CreditPackSerializer,
     CreditTransactionSerializer,
     GrantCreditsSerializer,
     GrantResultSerializer,
     PlanSerializer,
+    TransactionFilterSerializer,
 )
 
 
 class PlanListApi(GenericAPIView):
+    """The plans (the default, free one included) with their monthly allowance and price."""
+
     filter_backends: list = []  # filtering is explicit (validated query serializer)
     serializer_class = PlanSerializer
     permission_classes = [AllowAny]
@@ -29,7 +36,20 @@ class PlanListApi(GenericAPIView):
 
     @extend_schema(responses=PlanSerializer(many=True))
     def get(self, request):
-        return Response(selectors.plans_list())
+        return Response(PlanSerializer(selectors.plans_list(), many=True).data)
+
+
+class CreditPackListApi(GenericAPIView):
+    """The credit packs on sale (purchased credits never expire)."""
+
+    filter_backends: list = []
+    serializer_class = CreditPackSerializer
+    permission_classes = [AllowAny]
+    pagination_class = None
+
+    @extend_schema(responses=CreditPackSerializer(many=True))
+    def get(self, request):
+        return Response(CreditPackSerializer(selectors.packs_list(), many=True).data)
 
 
 class CreditBalanceApi(GenericAPIView):
@@ -43,10 +63,17 @@ class CreditTransactionListApi(GenericAPIView):
     filter_backends: list = []  # filtering is explicit (validated query serializer)
     serializer_class = CreditTransactionSerializer
 
-    @extend_schema(responses=CreditTransactionSerializer(many=True))
+    @extend_schema(
+        parameters=[TransactionFilterSerializer],
+        responses=CreditTransactionSerializer(many=True),
+    )
     def get(self, request):
+        filters = TransactionFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         return paginated_response(
-            queryset=selectors.credit_transactions_for(user=request.user),
+            queryset=selectors.credit_transactions_for(
+                user=request.user, kind=filters.validated_data.get("kind")
+            ),
             serializer_class=CreditTransactionSerializer,
             request=request,
             view=self,
