@@ -56,6 +56,8 @@ def _film_run(job: Job) -> FilmRun:
         aspect=project.aspect_ratio,
         fps=project.frame_rate,
         burn_subtitles=bool(job.parameters.get("burn_subtitles")),
+        captions=job.parameters.get("captions"),
+        cast=tuple(sorted((project.cast or {}).items())),
         moderate=False,  # `_screen` applies the site's moderation policy first
         thumbnail_path=work / "thumbnail.jpg",
         thumbnail_at=job.parameters.get("at_seconds"),
