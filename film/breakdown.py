@@ -22,6 +22,13 @@ class Line:
     text: str
     parenthetical: str = ""
     extension: str = ""  # V.O., O.S., CONT'D ... as written in the character cue
+    sung: bool = False  # lyrics (Fountain's `~`): sung, and marked in the captions
+
+    @property
+    def heard_only(self) -> bool:
+        """A voice over or off screen: heard, not drawn."""
+        marks = {m.strip(" .").replace(".", "") for m in self.extension.upper().split(",")}
+        return bool(marks & {"VO", "OS", "OC", "OFF"})
 
     @property
     def is_narration(self) -> bool:
@@ -70,6 +77,17 @@ class Breakdown:
     # How the shot descriptions were made: {"source": "rules"} or, after script enrichment,
     # {"source": "openai", "model": ...}; see film/enrichment.py.
     enrichment: dict[str, str] = field(default_factory=dict)
+    # A closing card (`>THE END<`): shown as the end card, not narrated.
+    end_card: str = ""
+
+    @property
+    def estimated_minutes(self) -> float:
+        """The film's length estimated from its words, before anything is synthesised:
+        Piper's voices speak ~2.6 words a second, each shot adds its pauses (0.8 s) and each
+        line a breath. Generous enough never to refuse a film that fits, cheap enough for a
+        request."""
+        words = sum(len(line.text.split()) for line in self.lines)
+        return (words / 2.6 + 0.8 * len(self.shots) + 0.25 * len(self.lines)) / 60
 
     @property
     def shots(self) -> list[Shot]:
@@ -110,4 +128,5 @@ class Breakdown:
             scenes=scenes,
             title_page=dict(data.get("title_page", {})),
             enrichment=dict(data.get("enrichment", {})),
+            end_card=data.get("end_card", ""),
         )

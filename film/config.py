@@ -23,6 +23,11 @@ class ScriptConfig:
     max_bytes: int = 200_000
     # Every line costs a voice and screen time; 600 lines is ~40 minutes of film.
     max_lines: int = 600
+    # The longest film one job renders, estimated from the words before anything renders
+    # (a render takes about half the film's length on 2 cores: 30 minutes is ~15 minutes of
+    # a worker), and the most shots (each is at least one clip to encode).
+    max_film_minutes: float = 30.0
+    max_shots: int = 400
     # "auto": a chat model writes shot descriptions and image prompts when an OpenAI key is
     # set; "off": never (see `film.enrichment`).
     enrichment: str = "auto"
@@ -32,8 +37,8 @@ class ScriptConfig:
 class ProviderConfig:
     """Which engine does each kind of work (names of `film.providers.registry`)."""
 
-    image: str = "storyboard"  # storyboard | openai | diffusers
-    voice: str = "piper"  # piper | espeak | openai
+    image: str = "scenery"  # scenery | openai | diffusers | stock
+    voice: str = "piper"  # piper | espeak | openai | elevenlabs
     # What "piper" becomes when its voice cannot load: "espeak" keeps films rendering with a
     # robotic but intelligible voice; "none" fails instead.
     voice_fallback: str = "espeak"
@@ -65,6 +70,46 @@ class OpenAIConfig:
 
 
 @dataclass(frozen=True)
+class StockConfig:
+    """A stock-photo API speaking Pexels' protocol (`GET /search?query=`): a picture per
+    shot found by the place's words. Without a key nothing is sent and the drawn scenery
+    stands in."""
+
+    api_key: str = field(default="", repr=False)
+    base_url: str = "https://api.pexels.com/v1"
+    timeout_seconds: float = 30.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.api_key)
+
+
+@dataclass(frozen=True)
+class ElevenLabsConfig:
+    """ElevenLabs text-to-speech. `voices` maps a cast voice (`film.casting.VOICES`) to an
+    ElevenLabs voice id; the defaults are ElevenLabs' premade voices."""
+
+    api_key: str = field(default="", repr=False)
+    base_url: str = "https://api.elevenlabs.io/v1"
+    model: str = "eleven_multilingual_v2"
+    timeout_seconds: float = 60.0
+    voices: tuple[tuple[str, str], ...] = (
+        ("narrator", "pNInz6obpgDQGcFmaJgB"),
+        ("man_old", "VR6AewLTigWG4xSOukaG"),
+        ("man", "TxGEqnHWrfWFTfGW9XjX"),
+        ("man_young", "ErXwobaYiN019PkySvjV"),
+        ("woman_old", "21m00Tcm4TlvDq8ikWAM"),
+        ("woman", "EXAVITQu4vr4xnJzrJYJ"),
+        ("woman_young", "MF3mGyEYCl7XYWbV9V5O"),
+        ("child", "AZnzlk1XvdvUeBnXmlld"),
+    )
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.api_key)
+
+
+@dataclass(frozen=True)
 class ModerationConfig:
     """The local moderation engine."""
 
@@ -88,10 +133,16 @@ class RenderConfig:
     shot_pause_seconds: float = 0.4
     # Breath between two lines inside one shot.
     line_gap_seconds: float = 0.25
-    # veryfast is the speed/size sweet spot for flat storyboard frames on 2 CPU cores; both
-    # are in the clip cache key, so changing them re-encodes every clip.
-    x264_preset: str = "veryfast"
-    x264_crf: int = 21
+    # x264's ultrafast analysis with CABAC and deblocking put back (see `film.camera`): ~30%
+    # less CPU than superfast on drawn scenery at a bitrate still far under YouTube's 8 Mb/s.
+    # Both are in the clip cache key, so changing them re-encodes every clip.
+    x264_preset: str = "ultrafast"
+    x264_crf: int = 20
+    # The title card under the music's intro, and the end card under its outro.
+    intro_seconds: float = 3.0
+    outro_seconds: float = 3.5
+    # "all": narration and dialogue are captioned; "dialogue": narration is left out.
+    captions: str = "all"
     music: bool = True
     # -14 LUFS is what YouTube and the streaming platforms normalise to; the peak ceiling is
     # 0.5 dB under their -1 dBTP because AAC encoding adds a little overshoot.
@@ -106,6 +157,8 @@ class FilmConfig:
     openai: OpenAIConfig = field(default_factory=OpenAIConfig)
     moderation: ModerationConfig = field(default_factory=ModerationConfig)
     render: RenderConfig = field(default_factory=RenderConfig)
+    stock: StockConfig = field(default_factory=StockConfig)
+    elevenlabs: ElevenLabsConfig = field(default_factory=ElevenLabsConfig)
 
     def replace(self, **sections: Mapping[str, Any]) -> FilmConfig:
         """A copy with some fields of some sections changed:

@@ -56,22 +56,38 @@ def validate_script(
     format: str = "auto",
     max_bytes: int | None = None,
     max_lines: int | None = None,
+    limits: ScriptConfig | None = None,
 ) -> Breakdown:
     """Decode, check and parse a script; cheap enough to run inside an API request.
 
     `format` is "auto" (Fountain when the text has a title page, a scene heading, a forced
     heading or a transition; prose otherwise), "fountain" or "prose".
-    `max_bytes` and `max_lines` default to the library's `ScriptConfig`.
+    The limits come from `limits` (default: the library's `ScriptConfig`); `max_bytes` and
+    `max_lines` override theirs. A film whose estimated length (from its words) or shot
+    count passes the limits is refused here, before anything renders.
     Raises ScriptError: "empty", "too_large", "binary", "no_scenes", "no_lines", "too_long".
     """
-    decoded = decode_script(text, max_bytes=max_bytes)
+    limits = limits or ScriptConfig()
+    decoded = decode_script(text, max_bytes=limits.max_bytes if max_bytes is None else max_bytes)
     if format == "auto":
         format = "fountain" if looks_like_fountain(decoded) else "prose"
     breakdown = parse_fountain(decoded) if format == "fountain" else parse_prose(decoded)
-    limit = max_lines if max_lines is not None else ScriptConfig.max_lines
+    limit = limits.max_lines if max_lines is None else max_lines
     count = len(breakdown.lines)
     if count > limit:
         raise ScriptError("too_long", f"The script has {count} lines; the limit is {limit}.")
+    shots = len(breakdown.shots)
+    if shots > limits.max_shots:
+        raise ScriptError(
+            "too_long", f"The film would have {shots} shots; the limit is {limits.max_shots}."
+        )
+    minutes = breakdown.estimated_minutes
+    if minutes > limits.max_film_minutes:
+        raise ScriptError(
+            "too_long",
+            f"The film would last about {minutes:.0f} minutes; the limit is "
+            f"{limits.max_film_minutes:g}.",
+        )
     return breakdown
 
 
@@ -86,10 +102,13 @@ def decode_script(text: str | bytes, *, max_bytes: int | None = None) -> str:
         raise ScriptError("too_large", f"The script is {len(raw)} bytes; the limit is {limit}.")
     if b"\x00" in raw:
         raise ScriptError("binary", "The script contains NUL bytes; it looks like a binary file.")
-    try:
-        decoded = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScriptError("binary", f"The script is not valid UTF-8 ({exc.reason}).") from exc
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte-order mark
+        try:
+            decoded = raw.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ScriptError("binary", f"The script is not valid UTF-16 ({exc.reason}).") from exc
+    else:
+        decoded = _decode_8bit(raw)
     decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
     if not decoded.strip():
         raise ScriptError("empty", "The script is empty.")
@@ -97,6 +116,16 @@ def decode_script(text: str | bytes, *, max_bytes: int | None = None) -> str:
     if printable / len(decoded) < _MIN_PRINTABLE_SHARE:
         raise ScriptError("binary", "The script is mostly non-printable characters.")
     return decoded
+
+
+def _decode_8bit(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Not UTF-8: a script saved by an older editor is Windows-1252 (a superset of
+        # Latin-1's printable characters); bytes it leaves undefined are read as Latin-1.
+        decoded = raw.decode("cp1252", errors="replace")
+        return raw.decode("latin-1") if "\ufffd" in decoded else decoded
 
 
 def looks_like_fountain(text: str) -> bool:
@@ -204,21 +233,37 @@ def _read_dialogue(lines: list[str], i: int, builder: _Builder) -> int:
     extension = ", ".join(e.strip().upper() for e in extensions if e.strip())
     parenthetical = ""
     words: list[str] = []
+    sung = False
     i += 1
     while i < len(lines) and lines[i].strip():
         part = lines[i].strip()
         if part.startswith("(") and part.endswith(")"):
             if words:
-                builder.add_dialogue(speaker, " ".join(words), parenthetical, extension)
-                words = []
+                builder.add_dialogue(speaker, " ".join(words), parenthetical, extension, sung)
+                words, sung = [], False
             parenthetical = part[1:-1].strip()
         else:
+            sung = sung or part.startswith("~")
             words.append(part.lstrip("~").strip())
         i += 1
     if words:
-        builder.add_dialogue(speaker, " ".join(words), parenthetical, extension)
+        builder.add_dialogue(speaker, " ".join(words), parenthetical, extension, sung)
     builder.end_paragraph()
     return i
+
+
+_END_CARDS = {"THE END", "END", "FIN", "THE END?"}
+# A character's introduction: a name in capitals and its description in brackets.
+_INTRO_RE = re.compile(r"\b([A-Z][A-Z'\-]+(?: [A-Z][A-Z'\-]+)*)\s*\(([^)]{1,40})\)")
+
+
+def _spoken_action(text: str, characters: list[str]) -> str:
+    """Action as the narrator reads it: an introduction is read as the name ("IRIS (30s)
+    waits" -> "Iris waits"), and the characters' names in capitals as names."""
+    text = _INTRO_RE.sub(lambda m: m.group(1), text)
+    for name in sorted(characters, key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(name)}\b", name.title(), text)
+    return text
 
 
 def _clean(text: str) -> str:
@@ -236,6 +281,7 @@ class _Builder:
         self.dialogue_open = False
         self.last_action = ""
         self.has_heading = False
+        self.end_card = ""
 
     # -- elements ------------------------------------------------------------------------
     def add_scene(self, heading: str, *, forced: bool) -> None:
@@ -269,7 +315,9 @@ class _Builder:
     def add_card(self, text: str) -> None:
         self.end_paragraph()
         text = _clean(text)
-        if text:
+        if text.upper().rstrip(".") in _END_CARDS:
+            self.end_card = text.rstrip(".")
+        elif text:
             self._new_shot("card", [Line(NARRATOR, text)], text)
         self.dialogue_open = False
 
@@ -280,7 +328,9 @@ class _Builder:
             scene.shots[-1].transition = text.upper()
         self.dialogue_open = False
 
-    def add_dialogue(self, speaker: str, text: str, parenthetical: str, extension: str) -> None:
+    def add_dialogue(
+        self, speaker: str, text: str, parenthetical: str, extension: str, sung: bool = False
+    ) -> None:
         text = _clean(text)
         if not text:
             return
@@ -289,7 +339,7 @@ class _Builder:
         scene = self._scene()
         if speaker not in scene.characters:
             scene.characters.append(speaker)
-        line = Line(speaker, text, _clean(parenthetical), extension)
+        line = Line(speaker, text, _clean(parenthetical), extension, sung)
         shot = scene.shots[-1] if scene.shots else None
         if (
             self.dialogue_open
@@ -336,6 +386,9 @@ class _Builder:
             for shot in scene.shots:
                 shot.index = shot_index
                 shot_index += 1
+                for line in shot.lines:
+                    if line.is_narration and shot.kind == "action":
+                        line.text = _spoken_action(line.text, self.characters)
         title = _clean(title_page.get("title", "")) or "Untitled"
         return Breakdown(
             title=title,
@@ -343,4 +396,5 @@ class _Builder:
             characters=self.characters,
             scenes=scenes,
             title_page=title_page,
+            end_card=self.end_card,
         )

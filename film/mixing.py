@@ -1,55 +1,121 @@
-"""The film's soundtrack before mastering: voices on the timeline over a ducked music bed."""
+"""The film's soundtrack before mastering.
+
+Voices are centred (the same on both channels); the score and the scene ambience are stereo.
+Levels are set by measuring the stems (ITU BS.1770 integrated loudness, ffmpeg's ebur128), so
+the stated differences hold whatever the script: the score sits `MUSIC_UNDER_DIALOGUE_LU`
+under the dialogue while someone speaks, ducked by `DUCK_DB` (so it is that much louder in
+the intro, the outro and between lines), and the ambience `AMBIENCE_UNDER_DIALOGUE_LU` under.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
+import subprocess
 
 import numpy as np
 
-from film.audio import SAMPLE_RATE, read_wav
-from film.timeline import Timeline
+from film.audio import SAMPLE_RATE as RATE
 
-MUSIC_GAIN_DB = -20.0  # bed level under silence, relative to full-scale voice
-DUCK_DB = -12.0  # extra attenuation while someone speaks
-DUCK_ATTACK_SECONDS = 0.25  # music starts dipping this long before a line
-DUCK_RELEASE_SECONDS = 0.6
-
-
-def voice_stem(timeline: Timeline, *, total_samples: int) -> np.ndarray:
-    """Mono track with every line's audio placed at its exact start sample."""
-    stem = np.zeros(total_samples, dtype=np.float32)
-    for line in timeline.lines:
-        samples, rate = read_wav(Path(line.audio))
-        if rate != SAMPLE_RATE:
-            raise ValueError(f"{line.audio} is {rate} Hz, expected {SAMPLE_RATE}")
-        start = round(line.start * SAMPLE_RATE)
-        end = min(total_samples, start + samples.size)
-        stem[start:end] += samples[: end - start]
-    return stem
+MUSIC_UNDER_DIALOGUE_LU = 20.0  # 18-22 LU: audible under speech, never competing with it
+DUCK_DB = 7.0  # 6-8 dB: the score rises between lines and in the intro and outro
+AMBIENCE_UNDER_DIALOGUE_LU = 24.0  # a bed of place, under the score
+DUCK_ATTACK_SECONDS = 0.3
+DUCK_RELEASE_SECONDS = 0.8
+_I = re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS")
 
 
-def duck_envelope(timeline: Timeline, *, total_samples: int) -> np.ndarray:
-    """Gain (linear) for the music: 1 in silence, DUCK_DB under speech, with smooth ramps."""
-    # Computed on a 10 ms grid and interpolated: ramps are 250+ ms, so nothing is lost.
-    t = np.arange(0, total_samples / SAMPLE_RATE + 0.01, 0.01)
-    depth = np.zeros(t.size)  # 0 = no ducking, 1 = fully ducked
-    for line in timeline.lines:
-        start, end = line.start, line.start + line.duration
-        rise = np.clip((t - (start - DUCK_ATTACK_SECONDS)) / DUCK_ATTACK_SECONDS, 0, 1)
-        fall = np.clip(1 - (t - end) / DUCK_RELEASE_SECONDS, 0, 1)
+def lufs(x: np.ndarray) -> float:
+    """Integrated loudness of float samples at 48 kHz (mono or (n, 2)); -inf when silent."""
+    stereo = x if x.ndim == 2 else np.repeat(x[:, None], 2, axis=1)
+    result = subprocess.run(
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-nostats",
+            "-f",
+            "f32le",
+            "-ar",
+            str(RATE),
+            "-ac",
+            "2",
+            "-i",
+            "pipe:0",
+            "-af",
+            "ebur128",
+            "-f",
+            "null",
+            "-",
+        ],
+        input=np.ascontiguousarray(stereo, dtype=np.float32).tobytes(),
+        capture_output=True,
+        check=True,
+    )
+    log = result.stderr.decode(errors="replace")
+    found = _I.findall(log[log.rfind("Summary:") :])
+    return float(found[0]) if found else float("-inf")
+
+
+def speech_mask(speech: list[tuple[float, float]], n: int) -> np.ndarray:
+    mask = np.zeros(n, bool)
+    for start, end in speech:
+        mask[max(0, round(start * RATE)) : round(end * RATE)] = True
+    return mask
+
+
+def duck_gain(
+    speech: list[tuple[float, float]], n: int, *, depth_db: float = DUCK_DB
+) -> np.ndarray:
+    """Linear gain for the score: 1 in the clear, -`depth_db` dB under speech, smooth ramps
+    that start before a line and release after it (on a 10 ms grid)."""
+    grid = np.arange(0, n / RATE + 0.01, 0.01)
+    depth = np.zeros(grid.size)
+    for start, end in speech:
+        rise = np.clip((grid - (start - DUCK_ATTACK_SECONDS)) / DUCK_ATTACK_SECONDS, 0, 1)
+        fall = np.clip(1 - (grid - end) / DUCK_RELEASE_SECONDS, 0, 1)
         depth = np.maximum(depth, np.minimum(rise, fall))
-    fine = np.interp(np.arange(total_samples) / SAMPLE_RATE, t, depth)
-    return (10 ** (DUCK_DB * fine / 20)).astype(np.float32)
+    fine = np.interp(np.arange(n) / RATE, grid, depth)
+    return (10 ** (-depth_db * fine / 20)).astype(np.float32)
 
 
-def mix_soundtrack(timeline: Timeline, music: np.ndarray | None) -> np.ndarray:
-    """Stereo `(n, 2)` mix lasting exactly the timeline's duration."""
-    total = round(timeline.duration * SAMPLE_RATE)
-    voice = voice_stem(timeline, total_samples=total)
-    mix = np.repeat(voice[:, None], 2, axis=1)
-    if music is not None:
-        bed = np.zeros((total, 2), dtype=np.float32)
-        bed[: min(total, music.shape[0])] = music[:total]
-        gain = duck_envelope(timeline, total_samples=total) * 10 ** (MUSIC_GAIN_DB / 20)
-        mix += bed * gain[:, None]
-    return mix
+def _fit(x: np.ndarray | None, n: int) -> np.ndarray | None:
+    if x is None:
+        return None
+    out = np.zeros((n, 2), np.float32)
+    out[: min(n, x.shape[0])] = x[:n]
+    return out
+
+
+def mix_soundtrack(
+    voice: np.ndarray,
+    speech: list[tuple[float, float]],
+    *,
+    music: np.ndarray | None = None,
+    ambience: np.ndarray | None = None,
+) -> tuple[np.ndarray, dict[str, float]]:
+    """Stereo `(n, 2)` mix of the mono `voice` stem (lines in place) with the stems; returns
+    it and the measured figures (LU under the dialogue)."""
+    n = voice.shape[0]
+    out = np.repeat(voice[:, None], 2, axis=1).astype(np.float32)
+    speaking = speech_mask(speech, n)
+    figures: dict[str, float] = {}
+    dialogue = lufs(out[speaking]) if speaking.any() else float("-inf")
+    figures["dialogue_lufs"] = dialogue
+    music, ambience = _fit(music, n), _fit(ambience, n)
+    if music is not None and np.isfinite(dialogue):
+        ducked = music * duck_gain(speech, n)[:, None]
+        under = lufs(ducked[speaking])
+        if np.isfinite(under):
+            ducked *= 10 ** ((dialogue - MUSIC_UNDER_DIALOGUE_LU - under) / 20)
+            figures["music_under_speech_lu"] = dialogue - lufs(ducked[speaking])
+            if (~speaking).any():
+                figures["music_in_the_clear_lu"] = dialogue - lufs(ducked[~speaking])
+        out += ducked
+    elif music is not None:  # nobody speaks: the score alone
+        out += music
+    if ambience is not None and np.isfinite(dialogue):
+        level = lufs(ambience)
+        if np.isfinite(level):
+            ambience = ambience * 10 ** ((dialogue - AMBIENCE_UNDER_DIALOGUE_LU - level) / 20)
+            figures["ambience_under_dialogue_lu"] = dialogue - lufs(ambience)
+            out += ambience
+    return out, figures

@@ -1,62 +1,73 @@
-"""A generated ambient music bed: slow pads and a drone, synthesised with numpy.
-
-No recordings are bundled; the same (seed, mood, duration) always gives the same samples.
-"""
+"""The score: pads on a four-chord progression and a soft plucked arpeggio, synthesised with
+numpy (no recordings bundled); the same (seed, mood, duration) always gives the same samples.
+It fades in over the title card (the intro) and out over the end card (the outro)."""
 
 from __future__ import annotations
 
 import numpy as np
+from scipy import signal
 
-from film.audio import SAMPLE_RATE
+from film.audio import SAMPLE_RATE as RATE
 
-# Chord progressions as semitone offsets from the key's root.
-_PROGRESSIONS = {
-    "dark": [[0, 3, 7, 10], [-4, 0, 3, 7], [-7, -3, 0, 5], [-2, 2, 5, 9]],  # i  VI  iv  VII
-    "bright": [[0, 4, 7, 11], [5, 9, 12, 16], [-3, 0, 4, 7], [7, 11, 14, 17]],  # I IV vi V
+
+def _low(x: np.ndarray, hz: float, order: int = 2) -> np.ndarray:
+    sos = signal.butter(order, hz, btype="low", fs=RATE, output="sos")
+    return signal.sosfilt(sos, x, axis=0).astype(np.float32)
+
+
+_PROG = {
+    "dark": [[0, 3, 7], [-4, 0, 3], [-7, -3, 0], [-2, 2, 5]],
+    "bright": [[0, 4, 7], [5, 9, 12], [-3, 0, 4], [7, 11, 14]],
 }
-_CHORD_SECONDS = 8.0
-_FADE_SECONDS = 2.0
 
 
-def ambient_bed(
-    duration: float, *, seed: int, mood: str = "dark", rate: int = SAMPLE_RATE
-) -> np.ndarray:
-    """Return `(n, 2)` float32 stereo at peak ~0.5: chords every 8 s with 2 s crossfades."""
-    n = max(1, round(duration * rate))
+def score(seconds: float, *, seed: int, mood: str = "dark", bpm: float = 72) -> np.ndarray:
+    """Pads on a four-chord progression plus a soft plucked arpeggio; (n, 2), peak ~0.5."""
+    n = max(1, round(seconds * RATE))
     rng = np.random.default_rng(seed)
-    root = 110.0 * 2 ** (int(rng.integers(0, 7)) / 12)  # A2..D#3
-    progression = _PROGRESSIONS.get(mood, _PROGRESSIONS["dark"])
-    out = np.zeros((n, 2), dtype=np.float32)
-    seg = round(_CHORD_SECONDS * rate)
-    fade = round(_FADE_SECONDS * rate)
-    for number, start in enumerate(range(0, n, seg)):
-        lo, hi = max(0, start - fade), min(n, start + seg + fade)
-        t = np.arange(lo, hi, dtype=np.float64) / rate
-        envelope = np.ones(hi - lo)
-        ramp = 0.5 - 0.5 * np.cos(np.linspace(0, np.pi, 2 * fade))
-        if start > 0:
-            head = min(2 * fade, hi - lo)
-            envelope[:head] = ramp[:head]
-        if hi < n:
-            envelope[-2 * fade :] = np.minimum(envelope[-2 * fade :], ramp[::-1])
-        chord = progression[number % len(progression)]
-        block = np.zeros((hi - lo, 2))
-        for k, semitone in enumerate(chord):
-            freq = root * 2 ** (semitone / 12) * 2  # pads an octave above the drone
-            lfo = 0.75 + 0.25 * np.sin(2 * np.pi * (0.07 + 0.03 * k) * t + k)
-            for channel, detune in ((0, 0.997), (1, 1.003)):
-                block[:, channel] += lfo * (
-                    np.sin(2 * np.pi * freq * detune * t)
-                    + 0.3 * np.sin(2 * np.pi * 2 * freq * detune * t + 0.5)
-                )
-        drone = np.sin(2 * np.pi * root * 2 ** (chord[0] / 12) * t)
-        block += 1.2 * drone[:, None]
-        out[lo:hi] += (block * envelope[:, None]).astype(np.float32)
-    # fade the whole bed in and out over 1.5 s
-    edge = min(n // 2, round(1.5 * rate))
-    if edge:
-        ramp = np.linspace(0, 1, edge, dtype=np.float32)[:, None]
-        out[:edge] *= ramp
-        out[-edge:] *= ramp[::-1]
-    peak = float(np.abs(out).max()) or 1.0
-    return out * (0.5 / peak)
+    root = 110.0 * 2 ** (int(rng.integers(0, 7)) / 12)
+    prog = _PROG.get(mood, _PROG["dark"])
+    beat = 60 / bpm
+    bar = 4 * beat
+    out = np.zeros((n, 2), np.float32)
+    t_all = np.arange(n) / RATE
+    chord_idx = (t_all // bar).astype(int) % len(prog)
+    for voice in range(3):  # pads: one sine pair per chord tone, glided between chords
+        semis = np.array([prog[c][voice] for c in range(len(prog))])[chord_idx]
+        freq = root * 2 * 2 ** (semis / 12)
+        freq = _low(freq[:, None].astype(np.float32), 3.0, 1)[:, 0]
+        phase = 2 * np.pi * np.cumsum(freq) / RATE
+        pad = np.sin(phase) + 0.25 * np.sin(2 * phase)
+        out[:, 0] += (pad * (0.8 if voice != 2 else 0.5)).astype(np.float32)
+        out[:, 1] += (pad * (0.5 if voice != 0 else 0.8)).astype(np.float32)
+    out *= 0.18
+    pattern = [0, 1, 2, 1, 0, 2, 1, 2]
+    step = beat / 2
+    k = 0
+    while k * step < seconds:
+        start = int(k * step * RATE)
+        chord = prog[int(k * step // bar) % len(prog)]
+        if rng.random() < 0.8:
+            note = chord[pattern[k % len(pattern)]] + 12 * (1 + (k % 16 >= 8))
+            f = root * 2 ** (note / 12)
+            m = min(n - start, int(1.6 * RATE))
+            tt = np.arange(m) / RATE
+            pluck = (
+                (np.sin(2 * np.pi * f * tt) + 0.3 * np.sin(4 * np.pi * f * tt))
+                * np.exp(-tt * 3.2)
+                * (1 - np.exp(-tt * 400))
+            )
+            pan = 0.5 + 0.35 * np.sin(k * 0.7)
+            out[start : start + m, 0] += (pluck * (1 - pan) * 0.35).astype(np.float32)
+            out[start : start + m, 1] += (pluck * pan * 0.35).astype(np.float32)
+        k += 1
+    edge = min(n // 2, int(2.0 * RATE))
+    ramp = np.linspace(0, 1, edge, dtype=np.float32)[:, None]
+    out[:edge] *= ramp
+    out[n - edge :] *= ramp[::-1]
+    return out * (0.5 / (float(np.abs(out).max()) or 1.0))
+
+
+def ambient_bed(duration: float, *, seed: int, mood: str = "dark") -> np.ndarray:
+    """The score alone, `duration` seconds long (a music-only job)."""
+    return score(duration, seed=seed, mood=mood)

@@ -30,6 +30,34 @@ def split_sentences(paragraph: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_QUOTE = r"[\"“]([^\"”]+)[\"”]"
+_SAID = r"(?:said|says|asked|asks|whispered|shouted|cried|replied|called|answered|muttered)"
+_NAME = r"((?:[A-Z][a-z'’]+)(?: [A-Z][a-z'’]+)?)"
+# "We should go," said Tom. / "We should go," Tom said. / Tom said, "We should go."
+_ATTRIBUTED = [
+    re.compile(rf"^{_QUOTE}\s*,?\s*{_SAID} {_NAME}[.!?]?$"),
+    re.compile(rf"^{_QUOTE}\s*,?\s*{_NAME} {_SAID}[.!?]?$"),
+    re.compile(rf"^{_NAME} {_SAID},?\s*{_QUOTE}$"),
+]
+_PRONOUNS = {"He", "She", "They", "It", "I", "We", "You"}
+
+
+def _speech(sentence: str) -> Line | None:
+    """A sentence of quoted speech with its speaker named beside it, as that speaker's line
+    (the words in quotes, without the quotes or the attribution); None otherwise."""
+    for n, pattern in enumerate(_ATTRIBUTED):
+        match = pattern.match(sentence.strip())
+        if match:
+            quote, name = (match.group(2), match.group(1)) if n == 2 else match.groups()
+            if name in _PRONOUNS:
+                return None
+            words = quote.strip().rstrip(",")
+            if words and words[-1] not in ".!?":
+                words += "."
+            return Line(name.upper(), words)
+    return None
+
+
 def parse_prose(text: str) -> Breakdown:
     """Parse prose; raises ScriptError "no_lines" when no sentence survives."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
@@ -52,7 +80,7 @@ def parse_prose(text: str) -> Breakdown:
                 Shot(
                     index=shot_index,
                     kind="prose",
-                    lines=[Line(NARRATOR, sentence) for sentence in group],
+                    lines=[_speech(sentence) or Line(NARRATOR, sentence) for sentence in group],
                     description=" ".join(group),
                 )
             )
@@ -60,4 +88,12 @@ def parse_prose(text: str) -> Breakdown:
         scenes.append(scene)
     if not scenes:
         raise ScriptError("no_lines", "The text has no sentences to narrate.")
-    return Breakdown(title=title, format="prose", characters=[], scenes=scenes)
+    characters: list[str] = []
+    for scene in scenes:
+        for shot in scene.shots:
+            for line in shot.lines:
+                if not line.is_narration:
+                    characters += [line.speaker] if line.speaker not in characters else []
+                    if line.speaker not in scene.characters:
+                        scene.characters.append(line.speaker)
+    return Breakdown(title=title, format="prose", characters=characters, scenes=scenes)

@@ -1,20 +1,15 @@
-"""SubRip (SRT) and WebVTT subtitles from the timeline: one cue per synthesised line.
+"""SubRip (SRT) and WebVTT subtitles from the caption cues (`film.captions`).
 
-A cue starts exactly where its line's audio starts (the audio is silence-trimmed, so that is
-the voice onset) and ends when the line's audio ends.
+Cues are cut from each line's synthesised sentences and clauses: at most two rows of the
+format's length and about 7 seconds each, starting where their words start in the voice.
 """
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
-from film.breakdown import NARRATOR
+from film.captions import cues_for_timeline
 from film.timeline import Timeline
-
-# 42 characters per row, 2 rows: the common broadcast guideline; longer lines get a 3rd row
-# rather than being split into cues whose timing we could not measure.
-_ROW_CHARS = 42
 
 
 @dataclass(frozen=True)
@@ -24,31 +19,11 @@ class Cue:
     text: str
 
 
-def cues_from_timeline(timeline: Timeline, *, label_speakers: bool = True) -> list[Cue]:
-    """One cue per line; dialogue is prefixed by the speaker's name when `label_speakers`."""
-    cues = []
-    for line in timeline.lines:
-        text = line.text
-        if label_speakers and line.speaker != NARRATOR:
-            text = f"{line.speaker.title()}: {text}"
-        wrapped = "\n".join(textwrap.wrap(text, _ROW_CHARS))
-        cues.append(Cue(line.start, line.start + line.duration, wrapped))
-    return cues
-
-
-def shot_cues(timeline: Timeline, *, label_speakers: bool = True) -> list[list[Cue]]:
-    """The cues of each shot (in timeline order), timed from the shot's first frame.
-
-    A line belongs to one shot, so these are the film's cues split by shot: what a shot's
-    clip burns in when subtitles are drawn into the picture."""
-    per_shot = []
-    for shot in timeline.shots:
-        offset = shot.start(timeline.fps)
-        cues = cues_from_timeline(
-            Timeline(fps=timeline.fps, shots=[shot]), label_speakers=label_speakers
-        )
-        per_shot.append([Cue(c.start - offset, c.end - offset, c.text) for c in cues])
-    return per_shot
+def cues_from_timeline(timeline: Timeline, *, aspect: str = "16:9", mode: str = "all") -> list[Cue]:
+    """The film's cues as subtitle entries (rows joined by newlines)."""
+    return [
+        Cue(c.start, c.end, c.text) for c in cues_for_timeline(timeline, aspect=aspect, mode=mode)
+    ]
 
 
 def _stamp(seconds: float, sep: str) -> str:

@@ -20,6 +20,10 @@ class LineTiming:
     start: float  # seconds from the start of the film
     duration: float
     audio: str  # path of the line's 48 kHz WAV
+    # Its sentences and clauses as [text, start, end], seconds from the line's start (from
+    # the synthesis); caption cues are cut from these.
+    parts: list[list[Any]] = field(default_factory=list)
+    delivery: str = "normal"
 
 
 @dataclass
@@ -38,12 +42,17 @@ class ShotTiming:
 
 @dataclass
 class Timeline:
+    """The shots back to back after `lead_in` frames (the title card, under the music's
+    intro) and before `tail` frames (the end card and the music's outro)."""
+
     fps: int
     shots: list[ShotTiming]
+    lead_in: int = 0
+    tail: int = 0
 
     @property
     def total_frames(self) -> int:
-        return sum(s.frames for s in self.shots)
+        return self.lead_in + sum(s.frames for s in self.shots) + self.tail
 
     @property
     def duration(self) -> float:
@@ -67,32 +76,39 @@ class Timeline:
             )
             for s in data["shots"]
         ]
-        return cls(fps=data["fps"], shots=shots)
+        return cls(
+            fps=data["fps"], shots=shots, lead_in=data.get("lead_in", 0), tail=data.get("tail", 0)
+        )
 
 
 def build_timeline(
-    shots: list[list[tuple[str, str, str, float, str]]],
+    shots: list[list[tuple]],
     *,
     fps: int,
     pause: float,
     gap: float,
+    lead_in: int = 0,
+    tail: int = 0,
 ) -> Timeline:
-    """Lay out shots back to back.
+    """Lay out shots back to back after `lead_in` frames.
 
-    `shots[i]` lists that shot's lines as (line_id, speaker, text, duration, audio_path).
+    `shots[i]` lists that shot's lines as (line_id, speaker, text, duration, audio_path)
+    and optionally their parts and delivery.
     """
     timings: list[ShotTiming] = []
-    frame = 0
+    frame = lead_in
     for index, lines in enumerate(shots):
         shot_start = frame / fps
         cursor = pause
         placed: list[LineTiming] = []
-        for n, (line_id, speaker, text, duration, audio) in enumerate(lines):
+        for n, (line_id, speaker, text, duration, audio, *extra) in enumerate(lines):
             if n:
                 cursor += gap
-            placed.append(LineTiming(line_id, speaker, text, shot_start + cursor, duration, audio))
+            placed.append(
+                LineTiming(line_id, speaker, text, shot_start + cursor, duration, audio, *extra)
+            )
             cursor += duration
         frames = max(1, math.ceil(round((cursor + pause) * fps, 6)))
         timings.append(ShotTiming(index=index, start_frame=frame, frames=frames, lines=placed))
         frame += frames
-    return Timeline(fps=fps, shots=timings)
+    return Timeline(fps=fps, shots=timings, lead_in=lead_in, tail=tail)

@@ -42,6 +42,9 @@ class FilmRun:
     fps: int | None = None
     music: bool | None = None
     burn_subtitles: bool = False
+    captions: str | None = None  # "all" | "dialogue"; default `config.render.captions`
+    # The project's cast: character (or "NARRATOR") -> voice name of `film.casting.VOICES`.
+    cast: tuple[tuple[str, str], ...] = ()
     moderate: bool = True
     out_path: Path | None = None  # the MP4; default work_dir/film.mp4
     thumbnail_path: Path | None = None  # default: beside the MP4, as .jpg

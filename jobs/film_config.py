@@ -11,12 +11,14 @@ from django.conf import settings
 
 from film.breakdown import Breakdown
 from film.config import (
+    ElevenLabsConfig,
     FilmConfig,
     ModerationConfig,
     OpenAIConfig,
     ProviderConfig,
     RenderConfig,
     ScriptConfig,
+    StockConfig,
 )
 from film.fountain import validate_script as parse_script
 
@@ -27,6 +29,8 @@ def film_config() -> FilmConfig:
         script=ScriptConfig(
             max_bytes=s.FILM_SCRIPT_MAX_BYTES,
             max_lines=s.FILM_SCRIPT_MAX_LINES,
+            max_film_minutes=s.FILM_MAX_FILM_MINUTES,
+            max_shots=s.FILM_MAX_SHOTS,
             enrichment=s.FILM_ENRICHMENT,
         ),
         providers=ProviderConfig(
@@ -57,9 +61,24 @@ def film_config() -> FilmConfig:
             line_gap_seconds=s.FILM_LINE_GAP_SECONDS,
             x264_preset=s.FILM_X264_PRESET,
             x264_crf=s.FILM_X264_CRF,
+            captions=s.FILM_CAPTIONS,
             music=s.FILM_MUSIC_ENABLED,
             loudness_target_lufs=s.FILM_LOUDNESS_TARGET_LUFS,
             true_peak_dbtp=s.FILM_TRUE_PEAK_DBTP,
+            intro_seconds=s.FILM_INTRO_SECONDS,
+            outro_seconds=s.FILM_OUTRO_SECONDS,
+        ),
+        stock=StockConfig(
+            api_key=s.FILM_STOCK_API_KEY,
+            base_url=s.FILM_STOCK_BASE_URL,
+            timeout_seconds=s.FILM_STOCK_TIMEOUT_SECONDS,
+        ),
+        elevenlabs=ElevenLabsConfig(
+            api_key=s.ELEVENLABS_API_KEY,
+            base_url=s.FILM_ELEVENLABS_BASE_URL,
+            model=s.FILM_ELEVENLABS_MODEL,
+            timeout_seconds=s.FILM_ELEVENLABS_TIMEOUT_SECONDS,
+            voices=tuple(s.FILM_ELEVENLABS_VOICES.items()) or ElevenLabsConfig.voices,
         ),
     )
 
@@ -71,5 +90,4 @@ def film_cache_dir() -> Path:
 
 def validate_script(text: str | bytes) -> Breakdown:
     """The engine's `validate_script` under this site's script limits (raises ScriptError)."""
-    limits = film_config().script
-    return parse_script(text, max_bytes=limits.max_bytes, max_lines=limits.max_lines)
+    return parse_script(text, limits=film_config().script)

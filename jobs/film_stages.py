@@ -56,6 +56,8 @@ def _film_run(job: Job) -> FilmRun:
         aspect=project.aspect_ratio,
         fps=project.frame_rate,
         burn_subtitles=bool(job.parameters.get("burn_subtitles")),
+        captions=job.parameters.get("captions"),
+        cast=tuple(sorted((project.cast or {}).items())),
         moderate=False,  # `_screen` applies the site's moderation policy first
         thumbnail_path=work / "thumbnail.jpg",
         thumbnail_at=job.parameters.get("at_seconds"),
@@ -185,7 +187,12 @@ def image_generation(job: Job, *, progress: Progress) -> dict:
 def video_generation(job: Job, *, progress: Progress) -> dict:
     """A pan-and-zoom clip per shot over its still, exactly as long as its lines."""
     manifest = _ensure(job, "video_generation", progress, redo=True)
-    return {"clips": len(manifest["clips"]), "rendered_shots": manifest["cache"]["clips"]["missed"]}
+    # A clip is one setup (segment): the shots any of whose setups were encoded anew (the
+    # title and end cards belong to no shot).
+    segments = manifest["segments"]
+    encoded = {segments[n]["shot"] for n in manifest["cache"]["clips"]["missed"]}
+    rendered = sorted(shot for shot in encoded if shot >= 0)
+    return {"clips": len(manifest["clips"]), "rendered_shots": rendered}
 
 
 def voice_synthesis(job: Job, *, progress: Progress) -> dict:

@@ -33,10 +33,12 @@ class VoiceSynthesisParameters(_Base):
 
 class VideoCompositionParameters(_Base):
     burn_subtitles = serializers.BooleanField(required=False)
+    # "dialogue" keeps the narration out of the captions.
+    captions = serializers.ChoiceField(choices=["all", "dialogue"], required=False)
 
 
 class SubtitleGenerationParameters(_Base):
-    pass
+    captions = serializers.ChoiceField(choices=["all", "dialogue"], required=False)
 
 
 class ThumbnailGenerationParameters(_Base):

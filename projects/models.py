@@ -52,6 +52,9 @@ class Project(models.Model):
         NTSC = 30, "30 fps"
 
     frame_rate = models.PositiveSmallIntegerField(choices=FrameRate.choices, default=FrameRate.FILM)
+    # Who speaks with which voice: {"MARA": "woman_old", "NARRATOR": "narrator"}; characters
+    # not named are cast from the script (film.casting).
+    cast = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     moderation_status = models.CharField(
         max_length=16, choices=ModerationStatus.choices, default=ModerationStatus.NOT_REVIEWED

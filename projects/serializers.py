@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from film.casting import VOICES
 from filmstudio.downloads import signed_file_url
 
 from .models import Asset, Project
@@ -8,6 +9,17 @@ from .services import EDITABLE_FIELDS
 
 
 class ProjectSerializer(serializers.ModelSerializer):
+    # A voice per character (by the name the script gives them) and "NARRATOR".
+    cast = serializers.DictField(
+        child=serializers.ChoiceField(choices=sorted(VOICES)), required=False
+    )
+
+    def validate_cast(self, value: dict) -> dict:
+        too_long = [name for name in value if not 0 < len(name) <= 100]
+        if too_long or len(value) > 50:
+            raise serializers.ValidationError("At most 50 names of 1 to 100 characters.")
+        return {name.upper(): voice for name, voice in value.items()}
+
     class Meta:
         model = Project
         fields = [

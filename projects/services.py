@@ -12,6 +12,7 @@ from .models import Asset, Project
 # The fields a project's owner may write (the API's serializer too); status and moderation
 # belong to the platform.
 EDITABLE_FIELDS = (
+    "cast",
     "title",
     "description",
     "script",

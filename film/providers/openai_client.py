@@ -13,6 +13,7 @@ from typing import Any
 
 from film.config import FilmConfig, OpenAIConfig
 from film.errors import ProviderConfigError, ProviderError
+from film.providers.http import status_error
 
 
 def openai_client(config: OpenAIConfig) -> Any | None:
@@ -71,20 +72,8 @@ def provider_call(*, stage: str, provider: str) -> Iterator[None]:
     try:
         yield
     except openai.APIStatusError as exc:
-        status = exc.status_code
-        if status == 429:
-            code, retryable = "provider_rate_limited", True
-        elif status >= 500:
-            code, retryable = "provider_server_error", True
-        else:
-            code, retryable = "provider_rejected", False
-        raise ProviderError(
-            stage=stage,
-            provider=provider,
-            code=code,
-            message=f"HTTP {status}: {_error_message(exc)}",
-            retryable=retryable,
-            status=status,
+        raise status_error(
+            stage=stage, provider=provider, status=exc.status_code, detail=_error_message(exc)
         ) from exc
     except openai.APIConnectionError as exc:  # includes APITimeoutError
         raise ProviderError(

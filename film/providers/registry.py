@@ -25,9 +25,11 @@ from film.config import FilmConfig
 from film.errors import ProviderConfigError
 from film.providers.images.diffusers import DiffusersImageProvider
 from film.providers.images.openai import OpenAIImageProvider
-from film.providers.images.storyboard import StoryboardProvider
+from film.providers.images.scenery import SceneryProvider
+from film.providers.images.stock import StockImageProvider
 from film.providers.moderation.local import LocalModeration
 from film.providers.moderation.openai import OpenAIModeration
+from film.providers.voice.elevenlabs import ElevenLabsProvider
 from film.providers.voice.espeak import EspeakProvider
 from film.providers.voice.openai import OpenAITTSProvider
 from film.providers.voice.piper import PiperProvider
@@ -40,8 +42,11 @@ class Engine:
     kind: str  # "image" | "voice" | "moderation"
     name: str
     make: Callable[[FilmConfig], Any]
-    # Needs the OpenAI key: without one, the kind's local engine stands in.
+    # Needs a key: without one (`configured` says; the OpenAI key by default), the kind's
+    # local engine stands in.
     remote: bool = False
+    configured: Callable[[FilmConfig], bool] = lambda config: config.openai.configured
+    key_setting: str = "OPENAI_API_KEY"  # what an operator sets (named in the warning)
     # Packages that must be importable for the engine to be offered at all.
     requires: tuple[str, ...] = ()
     # The `ProviderConfig` field naming the engine that stands in when this one cannot start.
@@ -51,12 +56,30 @@ class Engine:
 ENGINES: dict[tuple[str, str], Engine] = {
     (engine.kind, engine.name): engine
     for engine in [
-        Engine("image", "storyboard", lambda config: StoryboardProvider()),
+        Engine("image", "scenery", lambda config: SceneryProvider()),
+        # The drawn default's earlier name, still accepted from settings.
+        Engine("image", "storyboard", lambda config: SceneryProvider()),
         Engine("image", "openai", OpenAIImageProvider, remote=True),
         Engine("image", "diffusers", DiffusersImageProvider, requires=("diffusers", "torch")),
+        Engine(
+            "image",
+            "stock",
+            StockImageProvider,
+            remote=True,
+            configured=lambda config: config.stock.configured,
+            key_setting="FILM_STOCK_API_KEY",
+        ),
         Engine("voice", "piper", lambda config: PiperProvider(), fallback="voice_fallback"),
         Engine("voice", "espeak", lambda config: EspeakProvider()),
         Engine("voice", "openai", OpenAITTSProvider, remote=True),
+        Engine(
+            "voice",
+            "elevenlabs",
+            ElevenLabsProvider,
+            remote=True,
+            configured=lambda config: config.elevenlabs.configured,
+            key_setting="ELEVENLABS_API_KEY",
+        ),
         Engine(
             "moderation",
             "local",
@@ -70,7 +93,7 @@ ENGINES: dict[tuple[str, str], Engine] = {
 }
 
 # Each kind's offline engine: what stands in for a remote one when no key is configured.
-LOCAL_ENGINES = {"image": "storyboard", "voice": "piper", "moderation": "local"}
+LOCAL_ENGINES = {"image": "scenery", "voice": "piper", "moderation": "local"}
 
 
 def installed(engine: Engine) -> bool:
@@ -91,12 +114,13 @@ def get_provider(kind: str, name: str, config: FilmConfig) -> Any:
     engine = ENGINES.get((kind, name))
     if engine is None:
         raise ValueError(f"Unknown {kind} provider {name!r}; known: {available(kind)}")
-    if engine.remote and not config.openai.configured:
+    if engine.remote and not engine.configured(config):
         local = LOCAL_ENGINES[kind]
         logger.warning(
-            "The %s %s provider needs a key but OPENAI_API_KEY is empty: using %s",
+            "The %s %s provider needs a key but %s is empty: using %s",
             name,
             kind,
+            engine.key_setting,
             local,
         )
         return get_provider(kind, local, config)

@@ -24,9 +24,7 @@ def analyse(run: FilmRun, progress: Progress | None = None) -> Breakdown:
     moderation flags it).
     """
     config = run.config
-    breakdown = validate_script(
-        run.script, max_bytes=config.script.max_bytes, max_lines=config.script.max_lines
-    )
+    breakdown = validate_script(run.script, limits=config.script)
     verdict = moderate_breakdown(breakdown, config) if run.moderate else None
     if verdict is not None and verdict.flagged:
         raise ScriptError("flagged", f"Moderation flagged: {sorted(verdict.categories)}")
@@ -55,6 +53,10 @@ def analyse(run: FilmRun, progress: Progress | None = None) -> Breakdown:
         "target_i": float(render.loudness_target_lufs),
         "target_tp": float(render.true_peak_dbtp),
         "burn_subtitles": bool(run.burn_subtitles),
+        "captions": run.captions or render.captions,
+        "cast": dict(run.cast),
+        "lead_in": round(render.intro_seconds * int(run.fps or render.fps)),
+        "tail": round(render.outro_seconds * int(run.fps or render.fps)),
     }
     Path(run.work_dir).mkdir(parents=True, exist_ok=True)
     manifest = {

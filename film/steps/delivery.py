@@ -19,7 +19,12 @@ from film.workspace import FilmRun, Progress, load_manifest, save_manifest
 def subtitles(run: FilmRun, progress: Progress | None = None) -> tuple[str, str]:
     """Write `subtitles.srt` and `subtitles.vtt` from the line timings; returns their paths."""
     manifest = load_manifest(run.work_dir)
-    cues = cues_from_timeline(Timeline.from_dict(manifest["timeline"]))
+    config = manifest["config"]
+    cues = cues_from_timeline(
+        Timeline.from_dict(manifest["timeline"]),
+        aspect=config.get("aspect", "16:9"),
+        mode=config.get("captions", "all"),
+    )
     srt, vtt = Path(run.work_dir) / "subtitles.srt", Path(run.work_dir) / "subtitles.vtt"
     atomic_write_text(srt, to_srt(cues))
     atomic_write_text(vtt, to_vtt(cues))
@@ -49,11 +54,12 @@ def compose(run: FilmRun, progress: Progress | None = None) -> dict[str, Any]:
         manifest["cache"]["compose_clips"] = stats
     out_path = run.film_path
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    concat = Path(run.work_dir) / "clips.ffconcat"
-    composer.write_concat_list([Path(p) for p in clip_paths], concat)
+    video = Path(run.work_dir) / "video.h264"
+    composer.join_clips([Path(p) for p in clip_paths], video)
     tmp = out_path.with_name(f".{out_path.stem}.part.mp4")
-    graph = composer.build_compose(
-        concat_list=concat,
+    cmd = composer.compose_command(
+        video=video,
+        fps=config["fps"],
         mix=Path(manifest["mix"]["path"]),
         srt=Path(manifest["subtitles"]["srt"]),
         out_path=tmp,
@@ -62,10 +68,11 @@ def compose(run: FilmRun, progress: Progress | None = None) -> dict[str, Any]:
         target_tp=config["target_tp"],
     )
     try:
-        composer.run_compose(graph)
+        composer.run_compose(cmd)
         tmp.replace(out_path)
     finally:
         tmp.unlink(missing_ok=True)
+        video.unlink(missing_ok=True)
     info = ffmpeg_cli.probe(out_path)
     manifest["output"] = {
         "path": str(out_path),

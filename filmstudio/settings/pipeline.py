@@ -14,11 +14,16 @@ FILM_SCRIPT_MAX_BYTES = env.int("FILM_SCRIPT_MAX_BYTES", default=200_000)
 # Every line costs a TTS call and screen time; 600 lines is ~40 minutes of film, the most one
 # job on one worker is allowed to render.
 FILM_SCRIPT_MAX_LINES = env.int("FILM_SCRIPT_MAX_LINES", default=600)
+# The longest film one job renders, estimated from the words before anything renders (a
+# render takes about half the film's length on 2 cores), and the most shots (each is at
+# least one clip to encode): beyond them the API and make_film answer "too_long".
+FILM_MAX_FILM_MINUTES = env.float("FILM_MAX_FILM_MINUTES", default=30.0)
+FILM_MAX_SHOTS = env.int("FILM_MAX_SHOTS", default=400)
 
 # --- Providers (engine names of film/providers/registry.py) ----------------------------------
 FILM_IMAGE_PROVIDER = env(
-    "FILM_IMAGE_PROVIDER", default="storyboard"
-)  # storyboard|openai|diffusers
+    "FILM_IMAGE_PROVIDER", default="scenery"
+)  # scenery (drawn, offline; "storyboard" is its old name)|openai|diffusers
 FILM_VOICE_PROVIDER = env("FILM_VOICE_PROVIDER", default="piper")  # piper|espeak|openai
 # What "piper" becomes when its voice cannot load (onnxruntime or the voice wheel missing):
 # "espeak" keeps films rendering with a robotic but intelligible voice; "none" fails instead.
@@ -45,6 +50,19 @@ FILM_OPENAI_MAX_RETRIES = env.int("FILM_OPENAI_MAX_RETRIES", default=1)
 # descriptions and image prompts when OPENAI_API_KEY is set; "off" never does.
 FILM_ENRICHMENT = env("FILM_ENRICHMENT", default="auto")  # auto|off
 
+# --- Other hosted engines (used only with a key; never contacted otherwise) ---------------
+# A stock-photo API speaking Pexels' protocol: FILM_IMAGE_PROVIDER=stock.
+FILM_STOCK_API_KEY = env("FILM_STOCK_API_KEY", default="")
+FILM_STOCK_BASE_URL = env("FILM_STOCK_BASE_URL", default="https://api.pexels.com/v1")
+FILM_STOCK_TIMEOUT_SECONDS = env.float("FILM_STOCK_TIMEOUT_SECONDS", default=30.0)
+# ElevenLabs voices per cast voice: FILM_VOICE_PROVIDER=elevenlabs.
+ELEVENLABS_API_KEY = env("ELEVENLABS_API_KEY", default="")
+FILM_ELEVENLABS_BASE_URL = env("FILM_ELEVENLABS_BASE_URL", default="https://api.elevenlabs.io/v1")
+FILM_ELEVENLABS_MODEL = env("FILM_ELEVENLABS_MODEL", default="eleven_multilingual_v2")
+FILM_ELEVENLABS_TIMEOUT_SECONDS = env.float("FILM_ELEVENLABS_TIMEOUT_SECONDS", default=60.0)
+# cast voice -> ElevenLabs voice id ("narrator=abc,woman=def"); empty: their premade voices.
+FILM_ELEVENLABS_VOICES = env.dict("FILM_ELEVENLABS_VOICES", default={})
+
 # --- Moderation ----------------------------------------------------------------------------
 # Extra words that flag a script whatever the classifier says (comma separated in the env).
 FILM_MODERATION_BLOCKLIST = env.list("FILM_MODERATION_BLOCKLIST", default=[])
@@ -59,11 +77,17 @@ FILM_DEFAULT_ASPECT = env("FILM_DEFAULT_ASPECT", default="16:9")
 FILM_SHOT_PAUSE_SECONDS = env.float("FILM_SHOT_PAUSE_SECONDS", default=0.4)
 # Breath between two lines inside one shot.
 FILM_LINE_GAP_SECONDS = env.float("FILM_LINE_GAP_SECONDS", default=0.25)
-# veryfast is the speed/size sweet spot for flat storyboard frames on 2 CPU cores; the clip
-# cache key includes it, so changing it re-encodes every clip.
-FILM_X264_PRESET = env("FILM_X264_PRESET", default="veryfast")
-FILM_X264_CRF = env.int("FILM_X264_CRF", default=21)
+# ultrafast analysis with CABAC, deblocking and 8x8 transforms put back (film/camera.py): ~30%
+# less CPU than superfast on drawn scenery, far under YouTube's 8 Mb/s. The clip cache key
+# includes it, so changing it re-encodes every clip.
+FILM_X264_PRESET = env("FILM_X264_PRESET", default="ultrafast")
+FILM_X264_CRF = env.int("FILM_X264_CRF", default=20)
+# Which lines the captions show: "all" (narration and dialogue) or "dialogue".
+FILM_CAPTIONS = env("FILM_CAPTIONS", default="all")
 FILM_MUSIC_ENABLED = env.bool("FILM_MUSIC_ENABLED", default=True)
+# The title card (under the score's intro) and the end card (under its outro), seconds.
+FILM_INTRO_SECONDS = env.float("FILM_INTRO_SECONDS", default=3.0)
+FILM_OUTRO_SECONDS = env.float("FILM_OUTRO_SECONDS", default=3.5)
 # Delivery loudness: -14 LUFS / -1 dBTP is what YouTube and the streaming platforms normalise
 # to; we aim 0.5 dB under the peak ceiling because AAC encoding adds a little overshoot.
 FILM_LOUDNESS_TARGET_LUFS = env.float("FILM_LOUDNESS_TARGET_LUFS", default=-14.0)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from film import clips as clip_engine
+from film import camera
 from film.breakdown import Breakdown
 from film.cache import FileCache
 from film.pipeline import render_film
@@ -34,9 +34,9 @@ def test_second_run_reuses_the_cache_and_an_edit_touches_only_its_scene(
     cache = tmp_path / "cache"
     render(lighthouse_text, tmp_path, cache, "cold")
     encodes = []
-    real_render_clip = clip_engine.render_clip
+    real_render = camera.render_segment
     monkeypatch.setattr(
-        clip_engine, "render_clip", lambda **kw: encodes.append(kw) or real_render_clip(**kw)
+        camera, "render_segment", lambda *a, **kw: encodes.append(kw) or real_render(*a, **kw)
     )
     second = render(lighthouse_text, tmp_path, cache, "warm")
     # Nothing is synthesised, drawn, encoded or mixed again: only the final compose runs.
@@ -53,10 +53,12 @@ def test_second_run_reuses_the_cache_and_an_edit_touches_only_its_scene(
     scene_shots = {shot.index for shot in scene.shots}
     stats = edited["cache"]
     assert stats["voices"]["missed"] == ["4.0"]  # only the edited line is synthesised
-    assert stats["clips"]["missed"] == [4]  # only its (now longer) shot is re-encoded
+    # only the setups of its (now longer) shot are re-encoded; every other one is a hit
+    edited_setups = [n for n, seg in enumerate(edited["segments"]) if seg["shot"] == 4]
+    assert stats["clips"]["missed"] == edited_setups
     assert set(stats["images"]["missed"]) <= scene_shots
-    assert stats["clips"]["hits"] == len(breakdown.shots) - 1
-    assert len(encodes) == 1  # the edited shot's clip, and nothing else, was encoded
+    assert stats["clips"]["hits"] == len(edited["segments"]) - len(edited_setups)
+    assert len(encodes) == len(edited_setups)
 
 
 def test_failed_write_leaves_no_entry(tmp_path: Path) -> None:

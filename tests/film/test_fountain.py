@@ -133,9 +133,12 @@ def test_transitions_forced_elements_and_centered_text() -> None:
     assert car.shots[0].lines[0].text == "LOUD NOISES"
     assert car.shots[0].kind == "action"  # forced action, not a character cue
     flashback = b.scenes[3]
-    assert [s.kind for s in flashback.shots] == ["action", "dialogue", "card"]
+    # a centred THE END is the end card, not a narrated shot
+    assert [s.kind for s in flashback.shots] == ["action", "dialogue"]
     assert flashback.shots[1].lines[0].extension == "V.O."
-    assert flashback.shots[-1].lines[0].text == "THE END"
+    assert flashback.shots[1].lines[0].heard_only
+    assert b.end_card == "THE END"
+    assert "THE END" not in [ln.text for ln in b.lines]
     assert [s.index for s in b.shots] == list(range(len(b.shots)))
 
 
@@ -190,3 +193,48 @@ def test_the_examples_parse(lighthouse_text: str) -> None:
     b = validate_script(lighthouse_text)
     assert b.characters == ["MARA", "TOM"]
     assert 6 <= len(b.shots) <= 10
+
+
+def test_a_latin_1_or_windows_1252_script_is_read_not_called_binary() -> None:
+    for encoding in ("latin-1", "cp1252"):
+        text = "INT. CAFÉ - DAY\n\nZOË orders a crème brûlée \u2014 “now”.\n"
+        if encoding == "latin-1":
+            text = text.replace("\u2014", "-").replace("“", '"').replace("”", '"')
+        b = validate_script(text.encode(encoding))
+        assert b.scenes[0].location == "CAFÉ"
+        assert "crème brûlée" in b.lines[0].text
+
+
+def test_a_film_longer_than_the_limits_is_refused_before_anything_renders() -> None:
+    from film.config import ScriptConfig
+
+    long = "INT. ROOM - DAY\n\n" + "A long sentence of words that goes on and on.\n\n" * 60
+    with pytest.raises(ScriptError, match="minutes") as minutes:
+        validate_script(long, limits=ScriptConfig(max_film_minutes=1.0))
+    assert minutes.value.code == "too_long"
+    with pytest.raises(ScriptError, match="shots") as shots:
+        validate_script(long, limits=ScriptConfig(max_shots=10))
+    assert shots.value.code == "too_long"
+    assert validate_script(long).shots  # within the default limits
+
+
+def test_introductions_are_read_as_the_name_and_lyrics_are_sung() -> None:
+    b = validate_script(
+        "INT. ROOM - DAY\n\nIRIS (30s) tunes the TV.\n\nIRIS\n~Happy birthday to you\n"
+    )
+    assert b.lines[0].text == "Iris tunes the TV."
+    assert b.lines[1].sung and "~" not in b.lines[1].text
+
+
+def test_quoted_speech_in_prose_goes_to_the_character_named_beside_it() -> None:
+    b = validate_script(
+        "The Walk\n\nTom looked at the sea. “We should go,” said Tom. "
+        'Mara said, "Not yet." Then they walked on.\n'
+    )
+    assert [(ln.speaker, ln.text) for ln in b.lines] == [
+        (NARRATOR, "Tom looked at the sea."),
+        ("TOM", "We should go."),
+        ("MARA", "Not yet."),
+        (NARRATOR, "Then they walked on."),
+    ]
+    assert b.characters == ["TOM", "MARA"]

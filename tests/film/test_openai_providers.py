@@ -11,18 +11,19 @@ import pytest
 from PIL import Image
 
 from film.audio import SAMPLE_RATE, read_wav, write_wav
-from film.clips import render_clip
+from film.camera import Segment, frame_count, render_segment
 from film.config import FilmConfig, OpenAIConfig
 from film.errors import ProviderError
 from film.providers.images import ShotContext
 from film.providers.images.openai import OpenAIImageProvider
-from film.providers.images.storyboard import StoryboardProvider
+from film.providers.images.scenery import SceneryProvider
 from film.providers.moderation.local import LocalModeration
 from film.providers.moderation.openai import OpenAIModeration
 from film.providers.openai_client import openai_client
 from film.providers.registry import get_provider
 from film.providers.voice import VoiceProfile
 from film.providers.voice.openai import OpenAITTSProvider
+from film.staging import still_layers
 
 # Provider accessors cache per process; each test here decides its own configuration.
 pytestmark = pytest.mark.usefixtures("fresh_providers")
@@ -136,9 +137,19 @@ def test_openai_image_is_a_frame_sized_png_usable_by_the_clip_stage(
         # the server's picture (a yellow disc on blue), not a blank frame
         assert image.getpixel((160, 90))[0] > 200 and image.getpixel((5, 5))[2] > 100
     # and the clip stage turns it into a video of the planned length
-    clip = tmp_path / "clip.mp4"
-    render_clip(image=still, out_path=clip, frames=6, size=(320, 180), fps=24, motion="zoom_in")
-    assert clip.stat().st_size > 1000
+    clip = tmp_path / "clip.h264"
+    with Image.open(still) as image:
+        layers = still_layers(image, (320, 180))
+    render_segment(
+        layers,
+        Segment(6, "push_in"),
+        size=(320, 180),
+        fps=24,
+        out_path=clip,
+        work=tmp_path / "work",
+        tiles=tmp_path / "tiles",
+    )
+    assert frame_count(clip) == 6
 
 
 def test_openai_image_without_prompt_describes_the_shot(openai_config, openai_server, tmp_path):
@@ -297,7 +308,7 @@ def test_openai_providers_without_a_key_are_the_local_ones(openai_server, monkey
         moderation = get_provider("moderation", "openai", config)
         voice = get_provider("voice", "openai", config)
     # then it gets the offline ones, says so, and nothing was sent
-    assert isinstance(image, StoryboardProvider)
+    assert isinstance(image, SceneryProvider)
     assert isinstance(moderation, LocalModeration)
     assert voice.name == "piper"
     assert "OPENAI_API_KEY is empty" in caplog.text

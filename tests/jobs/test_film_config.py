@@ -38,19 +38,33 @@ SETTINGS = {
     "FILM_MUSIC_ENABLED": ("render", "music", False),
     "FILM_LOUDNESS_TARGET_LUFS": ("render", "loudness_target_lufs", -16.0),
     "FILM_TRUE_PEAK_DBTP": ("render", "true_peak_dbtp", -2.0),
+    "FILM_MAX_FILM_MINUTES": ("script", "max_film_minutes", 5.0),
+    "FILM_MAX_SHOTS": ("script", "max_shots", 12),
+    "FILM_CAPTIONS": ("render", "captions", "dialogue"),
+    "FILM_INTRO_SECONDS": ("render", "intro_seconds", 1.5),
+    "FILM_OUTRO_SECONDS": ("render", "outro_seconds", 2.5),
+    "FILM_STOCK_API_KEY": ("stock", "api_key", "px-test"),
+    "FILM_STOCK_BASE_URL": ("stock", "base_url", "http://127.0.0.1:9/stock"),
+    "FILM_STOCK_TIMEOUT_SECONDS": ("stock", "timeout_seconds", 4.0),
+    "ELEVENLABS_API_KEY": ("elevenlabs", "api_key", "xi-test"),
+    "FILM_ELEVENLABS_BASE_URL": ("elevenlabs", "base_url", "http://127.0.0.1:9/xi"),
+    "FILM_ELEVENLABS_MODEL": ("elevenlabs", "model", "eleven-x"),
+    "FILM_ELEVENLABS_TIMEOUT_SECONDS": ("elevenlabs", "timeout_seconds", 5.0),
 }
 
 
 def test_every_engine_setting_reaches_its_field(settings):
     for name, (_, _, value) in SETTINGS.items():
         setattr(settings, name, list(value) if isinstance(value, tuple) else value)
+    settings.FILM_ELEVENLABS_VOICES = {"narrator": "voice-n", "woman": "voice-w"}
 
     config = film_config()
 
     for name, (section, field, value) in SETTINGS.items():
         assert getattr(getattr(config, section), field) == value, name
     # and the table above covers every field of the configuration
-    fields = {(s, f) for s, f, _ in SETTINGS.values()}
+    assert config.elevenlabs.voices == (("narrator", "voice-n"), ("woman", "voice-w"))
+    fields = {(s, f) for s, f, _ in SETTINGS.values()} | {("elevenlabs", "voices")}
     assert fields == {
         (section, field)
         for section in FilmConfig.__dataclass_fields__

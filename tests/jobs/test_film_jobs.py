@@ -417,7 +417,8 @@ def test_a_thumbnail_job_alone_renders_the_film_it_needs_and_takes_the_asked_fra
     manifest = load_manifest(film_stages.work_dir_for(job))
     video = Path(manifest["output"]["path"])
     fps = manifest["config"]["fps"]
-    frames = sum(shot["frames"] for shot in manifest["timeline"]["shots"])
+    timeline = manifest["timeline"]
+    frames = timeline["lead_in"] + sum(s["frames"] for s in timeline["shots"]) + timeline["tail"]
     last = _frame(video, (frames - 1) / fps, tmp_path / "last.jpg")
     first = _frame(video, 0.5, tmp_path / "first.jpg")
     assert abs(thumb - last).mean() < 3
@@ -473,12 +474,14 @@ def test_a_regenerate_after_editing_one_scene_rerenders_only_its_shots(user, set
     (edited,) = [
         n for n, shot in enumerate(shots) if any("tonight" in ln["text"] for ln in shot["lines"])
     ]
-    assert first["cache"]["clips"]["misses"] == len(shots)  # the first run was cold
+    assert first["cache"]["clips"]["misses"] == len(first["segments"])  # the first run was cold
     assert second["cache"]["voices"]["missed"] == [f"{edited}.0"]
     assert second["cache"]["images"]["missed"] == []  # the picture shows the same scene
-    assert second["cache"]["clips"]["missed"] == [edited]
-    assert second["cache"]["clips"]["hits"] == len(shots) - 1
-    # The job says so too: which shots its stages drew and animated anew.
+    # only the setups of the edited (longer) shot are encoded again
+    setups = [n for n, seg in enumerate(second["segments"]) if seg["shot"] == edited]
+    assert setups and second["cache"]["clips"]["missed"] == setups
+    assert second["cache"]["clips"]["hits"] == len(second["segments"]) - len(setups)
+    # The job says so too: which shots its stages drew and encoded anew.
     assert first_outputs["video_generation"]["rendered_shots"] == list(range(len(shots)))
     assert second_outputs["image_generation"]["rendered_shots"] == []
     assert second_outputs["video_generation"]["rendered_shots"] == [edited]

@@ -284,3 +284,24 @@ def test_the_list_links_each_projects_newest_thumbnail_in_the_same_queries(auth_
     with CaptureQueriesContext(connection) as more:
         auth_client.get("/api/v1/projects")
     assert len(more) == len(one_thumbnail)
+
+
+def test_owner_casts_voices_and_an_unknown_voice_is_a_400(auth_client):
+    # given a project
+    project = ProjectFactory(owner=auth_client.user)
+    url = f"/api/v1/projects/{project.id}"
+    # when its cast is set through the API, names in any case
+    cast = {"Mara": "woman_young", "NARRATOR": "man_old"}
+    response = auth_client.patch(url, {"cast": cast}, format="json")
+    # then it is stored under the script's (capital) names
+    assert response.status_code == 200, response.data
+    assert response.json()["cast"] == {"MARA": "woman_young", "NARRATOR": "man_old"}
+    project.refresh_from_db()
+    assert project.cast == {"MARA": "woman_young", "NARRATOR": "man_old"}
+    # and a voice nobody offers is refused in the one error shape, the cast unchanged
+    bad = auth_client.patch(url, {"cast": {"MARA": "elvis"}}, format="json")
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid"
+    assert bad.json()["errors"] == {"cast.MARA": ['"elvis" is not a valid choice.']}
+    project.refresh_from_db()
+    assert project.cast["MARA"] == "woman_young"

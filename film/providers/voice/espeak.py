@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from film.audio import SAMPLE_RATE, ffmpeg_filter_mono, trim_silence
-from film.providers.voice import VoiceProfile
+from film.providers.voice import NORMAL, Delivery, VoiceProfile
 
 
 class EspeakProvider:
@@ -51,12 +51,15 @@ class EspeakProvider:
         lib.espeak_SetVoiceByName(b"en-us")
         return lib
 
-    def synthesize(self, *, text: str, profile: VoiceProfile) -> np.ndarray:
+    def synthesize(
+        self, *, text: str, profile: VoiceProfile, delivery: Delivery = NORMAL
+    ) -> np.ndarray:
         with self._lock:
             lib = self._library()
             # espeakRATE=1 (words per minute), espeakPITCH=3 (0-100, 50 is neutral).
-            lib.espeak_SetParameter(1, int(165 * profile.pace), 0)
-            lib.espeak_SetParameter(3, int(max(0, min(100, 50 * profile.pitch**2))), 0)
+            lib.espeak_SetParameter(1, int(165 * profile.pace * delivery.pace), 0)
+            pitch = profile.pitch * delivery.pitch
+            lib.espeak_SetParameter(3, int(max(0, min(100, 50 * pitch**2))), 0)
             type(self)._buffer = []
             encoded = text.encode("utf-8") + b"\x00"
             # position 0, POS_CHARACTER=1, end 0, espeakCHARS_UTF8=1

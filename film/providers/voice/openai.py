@@ -6,7 +6,7 @@ import numpy as np
 
 from film.audio import decode_to_mono, trim_silence
 from film.providers.openai_client import OpenAIEngine, provider_call
-from film.providers.voice import VoiceProfile
+from film.providers.voice import NORMAL, Delivery, VoiceProfile
 
 OPENAI_VOICES = ["alloy", "ash", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer"]
 
@@ -16,14 +16,16 @@ class OpenAITTSProvider(OpenAIEngine):
 
     model_field = "tts_model"
 
-    def synthesize(self, *, text: str, profile: VoiceProfile) -> np.ndarray:
+    def synthesize(
+        self, *, text: str, profile: VoiceProfile, delivery: Delivery = NORMAL
+    ) -> np.ndarray:
         with provider_call(stage="voices", provider=self.name):
             response = self.client.audio.speech.create(
                 model=self.model,
                 voice=OPENAI_VOICES[profile.slot % len(OPENAI_VOICES)],
                 input=text,
                 response_format="wav",
-                speed=profile.pace,
+                speed=profile.pace * delivery.pace,
             )
             data = response.read()
         try:
