@@ -29,6 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 test: $(STAMP) services
+	@bash .ci/services.sh chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check --quiet .
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure what the platform needs on this machine is installed and running:
-#   .ci/services.sh [python] [ffmpeg] [postgres] [redis]     (no argument: all of them)
+#   .ci/services.sh [python] [ffmpeg] [postgres] [redis] [chromium]   (no argument: all of them)
 # `make test` needs everything; `make run` only Python's venv module and ffmpeg.
 # Missing parts are installed with apt-get (as root, or through sudo); stopped ones started.
 set -euo pipefail
@@ -44,6 +44,15 @@ ensure_ffmpeg() {
   fi
 }
 
+ensure_chromium() {
+  # The studio's browser tests (tests/studio) drive Debian's Chromium through Playwright;
+  # Playwright's own browser download cannot work on a machine without the internet.
+  if ! [ -x /usr/bin/chromium ]; then
+    echo "Installing Chromium..."
+    apt_install chromium
+  fi
+}
+
 ensure_postgres() {
   if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
     if ! command -v pg_ctlcluster >/dev/null; then
@@ -77,6 +86,6 @@ ensure_redis() {
   redis-cli -h 127.0.0.1 -p 6379 ping
 }
 
-for part in ${*:-python ffmpeg postgres redis}; do
+for part in ${*:-python ffmpeg postgres redis chromium}; do
   "ensure_$part"
 done

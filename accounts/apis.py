@@ -1,9 +1,10 @@
 """The accounts REST API: thin views that validate input, call one service, shape output."""
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
@@ -83,6 +84,23 @@ class LogoutApi(_PublicView):
     def post(self, request):
         services.token_blacklist(**_validated(self, request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["auth"], request=None, responses={200: TokenPairSerializer})
+class SocialTokenApi(generics.GenericAPIView):
+    """After a Google or GitHub sign-in through allauth's headless browser API, which ends
+    in a session cookie, a single-page app trades that session for the JWT pair every client
+    uses (the same tokens as /auth/login). The session ends here: it was only the way in.
+    Cookie authentication, so the CSRF token is required (header X-CSRFToken)."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+    serializer_class = TokenPairSerializer
+
+    def post(self, request):
+        tokens = services.tokens_issue(user=request.user)
+        logout(request)
+        return Response(tokens)
 
 
 @extend_schema(tags=["users"])

@@ -7,6 +7,7 @@ urlpatterns = [
     path("auth/login", apis.LoginApi.as_view(), name="auth-login"),
     path("auth/refresh", apis.RefreshApi.as_view(), name="auth-refresh"),
     path("auth/logout", apis.LogoutApi.as_view(), name="auth-logout"),
+    path("auth/social/token", apis.SocialTokenApi.as_view(), name="auth-social-token"),
     path("auth/me", apis.AuthMeApi.as_view(), name="auth-me"),
     path("auth/password/change", apis.PasswordChangeApi.as_view(), name="auth-password-change"),
     path("auth/password/reset", apis.PasswordResetApi.as_view(), name="auth-password-reset"),

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from . import apis, schema  # noqa: F401  (schema registers the OpenAPI auth extension)
 from .health import health
+from .studio import urlpatterns as studio_urls
 
 api_v1 = [
     path("files/<str:token>", apis.SignedFileApi.as_view(), name="signed-file"),
@@ -26,6 +27,8 @@ urlpatterns = [
     # django-allauth's headless API (Google and GitHub sign-in for the SPA).
     path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),
+    # The studio (single-page app) at / and its client-side routes; nothing above is shadowed.
+    path("", include(studio_urls)),
 ]
 
 handler400 = "filmstudio.errors.json_400"

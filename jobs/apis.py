@@ -13,6 +13,7 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.throttling import UserRateThrottle
 
 from filmstudio.downloads import signed_file_lifetime, signed_file_url
 from filmstudio.errors import Conflict
@@ -28,12 +29,16 @@ from .serializers import (
     DownloadUrlSerializer,
     JobCreateSerializer,
     JobDetailSerializer,
+    JobEstimateResultSerializer,
+    JobEstimateSerializer,
     JobEventSerializer,
     JobListFilterSerializer,
     JobSerializer,
     JobStatusUpdateSerializer,
     QueueStatsSerializer,
     RegenerateSerializer,
+    ScriptAnalyseSerializer,
+    ScriptBreakdownSerializer,
     ValidTransitionsSerializer,
 )
 
@@ -271,3 +276,47 @@ class ProjectRegenerateApi(GenericAPIView):
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(_detail(job.pk, request.user), status=code)
+
+
+class ScriptsThrottle(UserRateThrottle):
+    """Per user: parsing a screenplay is cheap once, not in a tight loop (settings: scripts)."""
+
+    scope = "scripts"
+
+
+class ScriptAnalyseApi(GenericAPIView):
+    """Parse a screenplay (Fountain or prose) into its breakdown and estimate its film's
+    length: no job is created and no credit moves. Rate-limited per user. An unusable
+    screenplay is a 400 `script_<reason>` with the message under `errors.script`."""
+
+    serializer_class = ScriptAnalyseSerializer
+    throttle_classes = [ScriptsThrottle]
+
+    @extend_schema(tags=["scripts"], responses=ScriptBreakdownSerializer)
+    def post(self, request):
+        data = ScriptAnalyseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(services.script_analyse(text=data.validated_data["script"]))
+
+
+class JobEstimateApi(GenericAPIView):
+    """The credits `POST /jobs` with this body would reserve now, the caller's balance and
+    whether it covers them. `script` prices that text instead of the project's saved
+    screenplay. Nothing is created, reserved or moderated; rate-limited like the analysis."""
+
+    serializer_class = JobEstimateSerializer
+    throttle_classes = [ScriptsThrottle]
+
+    @extend_schema(responses=JobEstimateResultSerializer)
+    def post(self, request):
+        data = JobEstimateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        project = project_get_for_user(user=request.user, project_id=data.validated_data["project"])
+        estimate = services.job_estimate(
+            user=request.user,
+            project=project,
+            job_type=data.validated_data["type"],
+            parameters=data.validated_data["parameters"],
+            script=data.validated_data.get("script"),
+        )
+        return Response(estimate)

@@ -179,13 +179,20 @@ def image_generation(job: Job, *, progress: Progress) -> dict:
         )
         for n, path in enumerate(manifest["images"])
     ]
-    return {"images": len(ids), "asset_ids": ids, "provider": provider}
+    # Which shots were drawn anew (0-based); the others came from the render cache.
+    rendered = manifest["cache"]["images"]["missed"]
+    return {"images": len(ids), "asset_ids": ids, "provider": provider, "rendered_shots": rendered}
 
 
 def video_generation(job: Job, *, progress: Progress) -> dict:
     """A pan-and-zoom clip per shot over its still, exactly as long as its lines."""
     manifest = _ensure(job, "video_generation", progress, redo=True)
-    return {"clips": len(manifest["clips"])}
+    # A clip is one setup (segment): the shots any of whose setups were encoded anew (the
+    # title and end cards belong to no shot).
+    segments = manifest["segments"]
+    encoded = {segments[n]["shot"] for n in manifest["cache"]["clips"]["missed"]}
+    rendered = sorted(shot for shot in encoded if shot >= 0)
+    return {"clips": len(manifest["clips"]), "rendered_shots": rendered}
 
 
 def voice_synthesis(job: Job, *, progress: Progress) -> dict:

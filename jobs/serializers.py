@@ -1,8 +1,9 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import state
 from .models import Job, JobEvent, JobPriority, JobStatus, JobType
-from .stages import APP_STARTED_TYPES
+from .stages import APP_STARTED_TYPES, STAGES, stages_for
 
 # What POST /jobs may start: every type but those another app starts with its own input.
 CREATABLE_TYPES = [
@@ -53,9 +54,19 @@ class JobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class JobStageSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    share = serializers.FloatField()
+
+
 class JobDetailSerializer(JobSerializer):
     events = JobEventSerializer(many=True, read_only=True)
     valid_transitions = serializers.SerializerMethodField()
+    stages = serializers.SerializerMethodField(
+        help_text="The stages of the job's type, in order, each with its share (0-1) of the "
+        "progress bar: a stage is done when `progress` passes the sum of the shares up to it."
+    )
 
     class Meta(JobSerializer.Meta):
         fields = [
@@ -66,12 +77,22 @@ class JobDetailSerializer(JobSerializer):
             "attempts",
             "stage_attempt",
             "valid_transitions",
+            "stages",
             "events",
         ]
         read_only_fields = fields
 
     def get_valid_transitions(self, job: Job) -> list[str]:
         return state.valid_transitions(job.status)
+
+    @extend_schema_field(JobStageSerializer(many=True))
+    def get_stages(self, job: Job) -> list[dict]:
+        names = stages_for(job.type)
+        total = sum(STAGES[name].weight for name in names) or 1.0
+        return [
+            {"name": name, "label": STAGES[name].label, "share": STAGES[name].weight / total}
+            for name in names
+        ]
 
 
 class JobStatusUpdateSerializer(serializers.Serializer):
@@ -99,3 +120,45 @@ class QueueStatsSerializer(serializers.Serializer):
 
 class RegenerateSerializer(serializers.Serializer):
     """No body: the project's own script and settings are used."""
+
+
+class JobEstimateSerializer(JobCreateSerializer):
+    script = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="Price this screenplay instead of the project's saved one (unsaved edits).",
+    )
+
+
+class JobEstimateResultSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=JobType.choices)
+    cost = serializers.IntegerField(help_text="Credits the job would reserve.")
+    seconds = serializers.IntegerField(help_text="The film length it is priced at.")
+    balance = serializers.IntegerField()
+    can_pay = serializers.BooleanField()
+
+
+class ScriptAnalyseSerializer(serializers.Serializer):
+    script = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class SceneSummarySerializer(serializers.Serializer):
+    index = serializers.IntegerField()
+    heading = serializers.CharField()
+    characters = serializers.ListField(child=serializers.CharField())
+    shots = serializers.IntegerField()
+    lines = serializers.IntegerField()
+
+
+class ScriptBreakdownSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    format = serializers.ChoiceField(choices=["fountain", "prose"])
+    characters = serializers.ListField(child=serializers.CharField())
+    scenes = SceneSummarySerializer(many=True)
+    shots = serializers.IntegerField()
+    lines = serializers.IntegerField()
+    words = serializers.IntegerField()
+    estimated_seconds = serializers.IntegerField(
+        help_text="About how long the film runs, before any voice is synthesised."
+    )

@@ -5,6 +5,8 @@ from . import apis
 urlpatterns = [
     path("jobs", apis.JobListCreateApi.as_view(), name="job-list"),
     path("jobs/stats", apis.JobStatsApi.as_view(), name="job-stats"),
+    path("jobs/estimate", apis.JobEstimateApi.as_view(), name="job-estimate"),
+    path("scripts/analyse", apis.ScriptAnalyseApi.as_view(), name="script-analyse"),
     path("jobs/<int:pk>", apis.JobDetailApi.as_view(), name="job-detail"),
     path("jobs/<int:pk>/cancel", apis.JobCancelApi.as_view(), name="job-cancel"),
     path("jobs/<int:pk>/retry", apis.JobRetryApi.as_view(), name="job-retry"),

@@ -62,8 +62,12 @@ def video_list(
     uploaded_by: int | None = None,
     sort_by: str = "created_at",
     order: str = "desc",
+    search: str = "",
 ) -> QuerySet[Video]:
     qs = videos_visible_to(user)
+    for word in search.split():
+        # Every word must appear in the title or the description (any letter case).
+        qs = qs.filter(Q(title__icontains=word) | Q(description__icontains=word))
     if category_id is not None:
         qs = qs.filter(category_id=category_id)
     if uploaded_by is not None:

@@ -89,6 +89,8 @@ class VideoListQuerySerializer(serializers.Serializer):
     uploaded_by = serializers.IntegerField(required=False, min_value=1)
     sort_by = serializers.ChoiceField(choices=["created_at", "view_count"], default="created_at")
     order = serializers.ChoiceField(choices=["asc", "desc"], default="desc")
+    # A few words, not a document: the words are each matched against title and description.
+    search = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
 
 
 class StreamQuerySerializer(serializers.Serializer):

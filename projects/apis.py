@@ -3,7 +3,7 @@ from rest_framework import generics
 
 from . import services
 from .models import Asset, Project
-from .selectors import project_assets, project_get_for_user, projects_for_user
+from .selectors import project_assets, project_get_for_user, projects_list
 from .serializers import AssetSerializer, ProjectListSerializer, ProjectSerializer
 
 
@@ -28,7 +28,7 @@ class ProjectListCreateApi(generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Project.objects.none()
-        return projects_for_user(user=self.request.user)
+        return projects_list(user=self.request.user)
 
     def perform_create(self, serializer):
         serializer.instance = services.project_create(

@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from .errors import ProjectNotFound
 from .models import Asset, Project
@@ -9,6 +9,18 @@ from .models import Asset, Project
 def projects_for_user(*, user) -> QuerySet[Project]:
     """The user's live projects: the one place project reads are scoped to their owner."""
     return Project.objects.alive().filter(owner=user)
+
+
+def projects_list(*, user) -> QuerySet[Project]:
+    """The user's live projects, each with `thumbnail_name`: the storage name of its newest
+    thumbnail (or None), read in the same query however long the page."""
+    newest_thumbnail = (
+        Asset.objects.filter(project=OuterRef("pk"), kind=Asset.Kind.THUMBNAIL)
+        .exclude(file="")
+        .order_by("-created_at", "-id")
+        .values("file")[:1]
+    )
+    return projects_for_user(user=user).annotate(thumbnail_name=Subquery(newest_thumbnail))
 
 
 def project_get_for_user(*, user, project_id: int) -> Project:

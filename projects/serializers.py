@@ -35,10 +35,23 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class ProjectListSerializer(ProjectSerializer):
-    """Lists leave the screenplay out: it can be long and a list never shows it."""
+    """Lists leave the screenplay out (it can be long and a list never shows it) and link
+    each project's newest thumbnail (read by `projects_list`)."""
+
+    thumbnail_url = serializers.SerializerMethodField()
 
     class Meta(ProjectSerializer.Meta):
-        fields = [field for field in ProjectSerializer.Meta.fields if field != "script"]
+        fields = [
+            *(field for field in ProjectSerializer.Meta.fields if field != "script"),
+            "thumbnail_url",
+        ]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_thumbnail_url(self, project: Project) -> str | None:
+        name = getattr(project, "thumbnail_name", None)
+        if not name:
+            return None
+        return signed_file_url(name=name, request=self.context.get("request"))
 
 
 class AssetSerializer(serializers.ModelSerializer):

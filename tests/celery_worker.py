@@ -156,7 +156,8 @@ class Worker:
         self._log.close()
 
     def logs(self) -> str:
-        self._log.flush()
+        if not self._log.closed:  # stop() closes it; the logs are still read after a failure
+            self._log.flush()
         return self.log_path.read_text(errors="replace")
 
 
@@ -221,6 +222,22 @@ def celery_worker_factory(request, transactional_db, tmp_path, settings):
     if failed is not None and failed.failed:
         for worker in workers:
             print(f"\n===== log of {worker.hostname} ({worker.log_path}) =====\n{worker.logs()}")
+
+
+@pytest.fixture
+def film_worker(celery_worker_factory, tmp_path) -> Worker:
+    """One real worker running the real film pipeline, with its own work dir and render
+    cache. Film stages take seconds, not the engine tests' tenths: they get real limits."""
+    return celery_worker_factory(
+        stage_doubles=False,
+        env={
+            "JOB_STAGE_SOFT_TIME_LIMIT": "240",
+            "JOB_STAGE_TIME_LIMIT": "250",
+            "CELERY_VISIBILITY_TIMEOUT": "600",
+            "FILM_WORK_DIR": str(tmp_path / "work"),
+            "FILM_CACHE_DIR": str(tmp_path / "cache"),
+        },
+    )
 
 
 @pytest.fixture

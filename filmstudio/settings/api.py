@@ -17,6 +17,10 @@ REST_FRAMEWORK = {
         "login_email": env("THROTTLE_LOGIN_EMAIL", default="5/min"),
         # Password-reset mails cost us reputation with mail providers.
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="5/hour"),
+        # Screenplay analysis and job estimates parse up to FILM_SCRIPT_MAX_BYTES per request;
+        # the studio asks once per pause in typing (two requests), so two a second per user
+        # is live editing, and more is a script hammering the parser.
+        "scripts": env("THROTTLE_SCRIPTS", default="120/min"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=None),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -4,6 +4,7 @@
 - `lifecycle`: the stage steps the workers drive (begin, progress, work, finish, fail).
 - `actions`: what users and staff do (cancel, retry, the staff status override).
 - `sweeper`: stages lost on the way to the broker or stuck past their time limit.
+- `estimates`: a screenplay's breakdown and a job's price before anything exists (read-only).
 
 Underneath: `locking` (the one lock-and-check helper every lifecycle action goes through),
 `settlement` (credits and the project's status at a job's end) and `dispatch` (the broker).
@@ -15,11 +16,13 @@ from .actions import job_cancel, job_retry, job_set_status
 from .creation import (
     job_cost,
     job_create,
+    job_quote,
     project_regenerate,
     script_seconds_estimate,
     script_validate,
 )
 from .dispatch import BROKER_PRIORITY
+from .estimates import job_estimate, script_analyse
 from .lifecycle import (
     StageLimits,
     job_fail,
@@ -42,7 +45,9 @@ __all__ = [
     "job_cancel",
     "job_cost",
     "job_create",
+    "job_estimate",
     "job_fail",
+    "job_quote",
     "job_progress",
     "job_retry",
     "job_set_status",
@@ -54,6 +59,7 @@ __all__ = [
     "jobs_sweep_stuck",
     "project_regenerate",
     "retry_backoff",
+    "script_analyse",
     "script_seconds_estimate",
     "script_validate",
     "stage_limits",

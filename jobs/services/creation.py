@@ -72,21 +72,30 @@ def _replay(*, user, key: str | None, fingerprint: str) -> Job | None:
     return existing
 
 
-def _priced(*, project: Project | None, job_type: str, parameters: dict):
-    """(cleaned parameters, cost, moderation verdict or None): every check that can refuse
-    the job, run before any credit moves."""
+def job_quote(
+    *, project: Project | None, job_type: str, parameters: dict, script: str | None = None
+) -> tuple[dict, int, int]:
+    """(cleaned parameters, seconds priced, credits) of a job on the project, with `script`
+    in place of the project's screenplay when given. Invalid parameters raise a
+    ValidationError, an unusable screenplay InvalidScript; nothing is written."""
     cleaned = parameters_validate(job_type=job_type, parameters=parameters)
-    verdict = None
     # A job without a project (a YouTube upload of a library video) is priced on no length.
     seconds = cleaned.get("target_duration") or (project.target_duration if project else 0)
     if job_type in SCRIPT_TYPES:
-        breakdown = script_validate(text=project.script)
+        breakdown = script_validate(text=project.script if script is None else script)
         # The film runs as long as its narration, whatever the target says: a long script
         # is priced at its own length (a short target cannot make it cheaper).
         seconds = max(seconds, script_seconds_estimate(breakdown))
-        # Before the transaction: a remote moderation provider must not hold row locks.
-        verdict = script_moderate(project=project)
-    return cleaned, job_cost(job_type=job_type, target_duration=seconds), verdict
+    return cleaned, seconds, job_cost(job_type=job_type, target_duration=seconds)
+
+
+def _priced(*, project: Project | None, job_type: str, parameters: dict):
+    """(cleaned parameters, cost, moderation verdict or None): every check that can refuse
+    the job, run before any credit moves."""
+    cleaned, _, cost = job_quote(project=project, job_type=job_type, parameters=parameters)
+    # Before the transaction: a remote moderation provider must not hold row locks.
+    verdict = script_moderate(project=project) if job_type in SCRIPT_TYPES else None
+    return cleaned, cost, verdict
 
 
 def job_create(

@@ -44,6 +44,9 @@ LIST_PARAMETERS = [
     OpenApiParameter("uploaded_by", int),
     OpenApiParameter("sort_by", str, enum=["created_at", "view_count"]),
     OpenApiParameter("order", str, enum=["asc", "desc"]),
+    OpenApiParameter(
+        "search", str, description="Words that must all appear in the title or description."
+    ),
     OpenApiParameter("page", int),
     OpenApiParameter("page_size", int),
 ]

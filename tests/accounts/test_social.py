@@ -70,3 +70,28 @@ def test_no_tokens_for_a_suspended_user(rf_request, user):
     user.is_active = False
     rf_request.user = user
     assert JWTTokenStrategy().create_access_token_payload(rf_request) is None
+
+
+def test_a_social_session_is_traded_once_for_our_jwt_pair(client, user):
+    """Given the session cookie allauth's browser flow leaves after a provider sign-in, when
+    the app posts it (with its CSRF token) to /auth/social/token, then it gets the same JWT
+    pair as a password login and the session is over."""
+    client = type(client)(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get("/signin")  # the studio's page sets the CSRF cookie
+    csrf = client.cookies["csrftoken"].value
+
+    refused = client.post("/api/v1/auth/social/token")  # no CSRF token: refused
+    response = client.post("/api/v1/auth/social/token", HTTP_X_CSRFTOKEN=csrf)
+    again = client.post("/api/v1/auth/social/token", HTTP_X_CSRFTOKEN=csrf)
+
+    assert refused.status_code == 403
+    assert response.status_code == 200, response.json()
+    assert bearer(response.json()["access"]).get("/api/v1/auth/me").json()["id"] == user.id
+    claims = jwt.decode(response.json()["refresh"], options={"verify_signature": False})
+    assert claims[TOKEN_VERSION_CLAIM] == user.token_version
+    assert again.status_code == 403  # the session ended with the trade
+
+
+def test_no_jwt_pair_without_a_session(api_client):
+    assert api_client.post("/api/v1/auth/social/token").status_code == 403

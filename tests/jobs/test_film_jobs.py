@@ -50,7 +50,7 @@ def _ffprobe(path) -> dict:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_full_generation_through_the_api_produces_a_film(
-    auth_client, user, celery_worker_factory, tmp_path, settings
+    auth_client, user, film_worker, tmp_path, settings
 ):
     """Given a 9:16, 25 fps project with a screenplay and a worker running the real pipeline,
     when the owner starts a full generation, then a vertical film with subtitles comes back
@@ -63,18 +63,6 @@ def test_full_generation_through_the_api_produces_a_film(
     project = ProjectFactory(
         owner=user, script=SCRIPT, aspect_ratio="9:16", frame_rate=25, target_duration=30
     )
-    # Film stages take seconds, not the engine tests' tenths: give them real limits.
-    celery_worker_factory(
-        stage_doubles=False,
-        env={
-            "JOB_STAGE_SOFT_TIME_LIMIT": "240",
-            "JOB_STAGE_TIME_LIMIT": "250",
-            "CELERY_VISIBILITY_TIMEOUT": "600",
-            "FILM_WORK_DIR": str(tmp_path / "work"),
-            "FILM_CACHE_DIR": str(tmp_path / "cache"),
-        },
-    )
-
     response = auth_client.post(
         "/api/v1/jobs", {"project": project.pk, "type": "full_generation"}, format="json"
     )
@@ -493,6 +481,10 @@ def test_a_regenerate_after_editing_one_scene_rerenders_only_its_shots(user, set
     setups = [n for n, seg in enumerate(second["segments"]) if seg["shot"] == edited]
     assert setups and second["cache"]["clips"]["missed"] == setups
     assert second["cache"]["clips"]["hits"] == len(second["segments"]) - len(setups)
+    # The job says so too: which shots its stages drew and encoded anew.
+    assert first_outputs["video_generation"]["rendered_shots"] == list(range(len(shots)))
+    assert second_outputs["image_generation"]["rendered_shots"] == []
+    assert second_outputs["video_generation"]["rendered_shots"] == [edited]
     first_film = first_outputs["video_composition"]["assets"]["film"]
     second_film = second_outputs["video_composition"]["assets"]["film"]
     assert first_film != second_film

@@ -66,6 +66,31 @@ def test_list_filters_and_sorts(api_client, user, other_user):
     assert bad.status_code == 400 and "sort_by" in bad.json()["errors"]
 
 
+def test_search_matches_every_word_in_title_or_description_and_combines_with_filters(
+    api_client, user, other_user
+):
+    drama = Category.objects.create(name="Drama", slug="drama")
+    ferry = make_video(user, category=drama)
+    pier = make_video(other_user)
+    hidden = make_video(user, status=Video.Status.PENDING)
+    Video.objects.filter(pk=ferry.pk).update(title="The Night Ferry", description="Fog, a pier.")
+    Video.objects.filter(pk=pier.pk).update(title="Old pier", description="Gulls at NIGHT")
+    Video.objects.filter(pk=hidden.pk).update(title="Night pier, unfinished")
+
+    def ids(query):
+        response = api_client.get("/api/v1/videos", query)
+        assert response.status_code == 200, response.json()
+        return [v["id"] for v in response.json()["results"]]
+
+    assert ids({"search": "night"}) == [pier.id, ferry.id]  # title or description, any case
+    assert ids({"search": "night pier"}) == [pier.id, ferry.id]
+    assert ids({"search": "ferry gulls"}) == []  # every word must match
+    assert ids({"search": "pier", "category_id": drama.id}) == [ferry.id]
+    assert ids({"search": ""}) == [pier.id, ferry.id]
+    too_long = api_client.get("/api/v1/videos", {"search": "x" * 101})
+    assert too_long.status_code == 400 and "search" in too_long.json()["errors"]
+
+
 def test_uploader_sees_own_unfinished_videos_others_do_not(auth_client, api_client, user):
     pending = make_video(user, status=Video.Status.PENDING)
     assert api_client.get(f"/api/v1/videos/{pending.id}").status_code == 404

@@ -265,6 +265,27 @@ def test_editing_an_approved_screenplay_sends_it_back_to_moderation(auth_client)
     assert project.moderation_status == "not_reviewed"
 
 
+def test_the_list_links_each_projects_newest_thumbnail_in_the_same_queries(auth_client):
+    with_thumbnails, without = ProjectFactory.create_batch(2, owner=auth_client.user)
+    for content in (b"old frame", b"new frame"):
+        Asset.objects.create(
+            project=with_thumbnails,
+            kind=Asset.Kind.THUMBNAIL,
+            file=ContentFile(content, name="thumbnail.jpg"),
+            size=len(content),
+        )
+    with CaptureQueriesContext(connection) as one_thumbnail:
+        response = auth_client.get("/api/v1/projects")
+
+    links = {p["id"]: p["thumbnail_url"] for p in response.json()["results"]}
+    assert links[without.pk] is None
+    assert auth_client.get(links[with_thumbnails.pk]).getvalue() == b"new frame"
+    ProjectFactory.create_batch(5, owner=auth_client.user)
+    with CaptureQueriesContext(connection) as more:
+        auth_client.get("/api/v1/projects")
+    assert len(more) == len(one_thumbnail)
+
+
 def test_owner_casts_voices_and_an_unknown_voice_is_a_400(auth_client):
     # given a project
     project = ProjectFactory(owner=auth_client.user)
