@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
         "/projects/12",
         "/library/upload",
         "/credits",
+        "/credits/plans?checkout=cancelled",
     ],
 )
 def test_the_studio_answers_at_root_and_at_its_client_routes(client, path):

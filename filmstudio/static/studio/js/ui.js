@@ -154,6 +154,12 @@ export function Pager({ page, count, pageSize, onPage, label = "Pages" }) {
   </nav>`;
 }
 
+/** A table that scrolls sideways on a narrow screen: a focusable region, so the keyboard can
+ * scroll it too. */
+export function TableWrap({ label, children }) {
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${label}>${children}</div>`;
+}
+
 export function StatusBadge({ status }) {
   return html`<span class=${`badge status-${status}`}>${(status || "").replace(/_/g, " ")}</span>`;
 }
@@ -188,6 +194,13 @@ export function duration(seconds) {
 
 export function date(value) {
   return value ? new Date(value).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "";
+}
+
+/** An amount in the currency's minor unit (Stripe's `*_cents`, `amount_*`) as money. */
+export function money(cents, currency = "usd") {
+  return new Intl.NumberFormat(undefined, { style: "currency", currency: currency.toUpperCase() }).format(
+    cents / 100,
+  );
 }
 
 export const plural = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;
