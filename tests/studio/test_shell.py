@@ -32,6 +32,8 @@ pytestmark = pytest.mark.django_db
         "/library/upload",
         "/credits",
         "/credits/plans?checkout=cancelled",
+        "/youtube",
+        "/youtube/callback?code=x&state=y",
     ],
 )
 def test_the_studio_answers_at_root_and_at_its_client_routes(client, path):
@@ -85,12 +87,16 @@ def test_health_is_not_shadowed(client):
     assert resolve("/health/").url_name == "health"
 
 
-def test_the_links_accounts_emails_carry_open_studio_pages(user):
+def test_the_links_emails_stripe_and_google_send_people_to_open_studio_pages(user):
     invitation = Invitation.objects.create(email="", expires_at="2099-01-01T00:00:00Z")
     links = [
         password_reset_link(user=user),
         invitation_link(invitation),
         *settings.HEADLESS_FRONTEND_URLS.values(),
+        settings.BILLING_SUCCESS_URL,
+        settings.BILLING_CANCEL_URL,
+        settings.BILLING_RETURN_URL,
+        settings.YOUTUBE_REDIRECT_URI,
     ]
 
     for link in links:

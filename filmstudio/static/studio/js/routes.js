@@ -8,6 +8,7 @@ const library = () => import("./pages/library.js");
 const upload = () => import("./pages/upload.js");
 const credits = () => import("./pages/credits.js");
 const plans = () => import("./pages/plans.js");
+const youtube = () => import("./pages/youtube.js");
 
 export const routes = [
   { path: "/", public: true, redirect: (user) => (user ? "/projects" : "/signin") },
@@ -26,4 +27,7 @@ export const routes = [
   { path: "/library/:id", public: true, module: "library", load: library, view: "VideoPage" },
   { path: "/credits", module: "credits", load: credits, view: "Credits" },
   { path: "/credits/plans", module: "plans", load: plans, view: "Plans" },
+  { path: "/youtube", module: "youtube", load: youtube, view: "YouTube" },
+  // Google's redirect URI (settings.YOUTUBE_REDIRECT_URI).
+  { path: "/youtube/callback", module: "youtube", load: youtube, view: "YouTubeCallback" },
 ];
