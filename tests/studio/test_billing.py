@@ -147,3 +147,18 @@ def test_a_plan_is_subscribed_cancelled_and_resumed_with_invoices_and_the_portal
     page.get_by_role("link", name="Your credits").click()
     page.get_by_role("button", name="Manage billing at Stripe").click()
     page.wait_for_url(re.compile(r"https://billing\.stripe\.com/p/session/bps_"))
+
+
+def test_without_stripe_the_plans_page_says_nothing_is_on_sale(studio, orm, page, check_page):
+    user = orm(UserFactory)
+    sign_in(page, studio.url, user.email, DEFAULT_PASSWORD)
+    page.goto(f"{studio.url}/credits")
+    expect(page.locator("#plan-name")).to_have_text("Free")
+    expect(page.get_by_role("button", name="Cancel subscription")).to_have_count(0)
+    expect(page.get_by_text("No invoice yet.")).to_be_visible()
+    check_page(page, "credits-free")
+
+    page.get_by_role("link", name="Plans and credit packs").click()
+
+    expect(page.get_by_text("nothing is on sale")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Buy|Subscribe"))).to_have_count(0)

@@ -92,7 +92,7 @@ def test_a_channel_is_connected_revoked_reconnected_and_disconnected(
     assert google.requests_of("revoke")
 
 
-def test_a_consent_refused_at_google_shows_why(google, studio, orm, page):
+def test_a_consent_refused_at_google_shows_why(google, studio, orm, page, check_page):
     google.deny_consent = True
     user = orm(UserFactory)
     sign_in(page, studio.url, user.email, DEFAULT_PASSWORD)
@@ -103,6 +103,7 @@ def test_a_consent_refused_at_google_shows_why(google, studio, orm, page):
     expect(page.get_by_role("heading", name="Connecting YouTube")).to_be_visible()
     expect(page.get_by_role("alert")).to_be_visible()
     assert orm(lambda: ChannelConnection.objects.count()) == 0
+    check_page(page, "youtube-consent-refused")
 
 
 def _finished_film(owner) -> Job:

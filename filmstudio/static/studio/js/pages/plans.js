@@ -47,13 +47,14 @@ function PackCard({ pack }) {
     <h3 id=${headingId}>${pack.name}</h3>
     <p class="big-number">${money(pack.price_cents, pack.currency)}</p>
     <p><strong>${pack.credits}</strong> credits that never expire</p>
-    <form onSubmit=${buy} novalidate>
+    ${pack.purchasable &&
+    html`<form onSubmit=${buy} novalidate>
       <${ErrorNotice} error=${error} fields=${["quantity"]} />
       <${Field} label=${`How many (${pack.name})`} name="quantity" type="number" min="1" max="20"
         inputmode="numeric" value=${quantity} onInput=${(e) => setQuantity(e.target.value)}
         error=${fieldError(error, "quantity")} />
-      ${pack.purchasable && html`<${Button} type="submit" busy=${busy}>Buy<//>`}
-    </form>
+      <${Button} type="submit" busy=${busy}>Buy<//>
+    </form>`}
   </li>`;
 }
 
@@ -63,10 +64,12 @@ export function Plans() {
   const packs = useLoad(() => api.get("/credits/packs", { auth: false }), []);
   const current = useLoad(() => api.get("/subscriptions/current"), []);
   const actions = html`<a class="button secondary" href="/credits">Your credits</a>`;
+  const onSale = [...(plans.data || []), ...(packs.data || [])].some((item) => item.purchasable);
   return html`<${Page} title="Plans and credits" actions=${actions} wide>
     ${params.get("checkout") === "cancelled" &&
     html`<${Notice}>Checkout was cancelled: nothing was charged.<//>`}
     <${ErrorNotice} error=${plans.error || packs.error || current.error} />
+    ${plans.data && packs.data && !onSale && html`<${Notice}>Payments are not set up on this site yet: nothing is on sale.<//>`}
     <section aria-labelledby="plans-heading">
       <h2 id="plans-heading">Plans</h2>
       <p class="muted">A plan's credits arrive every month and expire at the month's end.</p>
