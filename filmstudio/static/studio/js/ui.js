@@ -160,6 +160,24 @@ export function TableWrap({ label, children }) {
   return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${label}>${children}</div>`;
 }
 
+/** A loaded page of results (useLoad) as a table, newest first: loading, the API's error, or
+ * `empty` when there is none. columns: [{head, cell(row), cls (a class, or row => class)}]. */
+export function DataTable({ load, id, label, empty, columns }) {
+  if (load.error) return html`<${ErrorNotice} error=${load.error} />`;
+  if (!load.data) return html`<${Loading} />`;
+  if (!load.data.results.length) return html`<p>${empty}</p>`;
+  const cls = (column, row) => (typeof column.cls === "function" ? column.cls(row) : column.cls);
+  return html`<${TableWrap} label=${label}><table id=${id}>
+    <caption class="visually-hidden">${label}, newest first</caption>
+    <thead><tr>${columns.map((c) => html`<th scope="col" class=${cls(c, {})}>${c.head}</th>`)}</tr></thead>
+    <tbody>
+      ${load.data.results.map(
+        (row) => html`<tr key=${row.id}>${columns.map((c) => html`<td class=${cls(c, row)}>${c.cell(row)}</td>`)}</tr>`,
+      )}
+    </tbody>
+  </table><//>`;
+}
+
 export function StatusBadge({ status }) {
   return html`<span class=${`badge status-${status}`}>${(status || "").replace(/_/g, " ")}</span>`;
 }

@@ -6,12 +6,12 @@ import { html, useEffect, useState } from "../lib.js";
 import { useLocation } from "../router.js";
 import {
   Button,
+  DataTable,
   ErrorNotice,
   Loading,
   Page,
   Pager,
   StatusBadge,
-  TableWrap,
   date,
   money,
   useAction,
@@ -120,65 +120,27 @@ function Subscription({ current, onChange }) {
   </section>`;
 }
 
-function Ledger({ ledger, page, setPage }) {
-  return html`<section class="card" aria-labelledby="ledger-heading">
-    <h2 id="ledger-heading">History</h2>
-    <${ErrorNotice} error=${ledger.error} />
-    ${!ledger.data
-      ? !ledger.error && html`<${Loading} />`
-      : ledger.data.results.length === 0
-        ? html`<p>No credit has moved yet.</p>`
-        : html`<${TableWrap} label="Credit history"><table id="ledger">
-            <caption class="visually-hidden">Credit movements, newest first</caption>
-            <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Job</th>
-              <th scope="col" class="num">Credits</th><th scope="col" class="num">Balance</th></tr></thead>
-            <tbody>
-              ${ledger.data.results.map(
-                (t) => html`<tr key=${t.id}>
-                  <td>${date(t.created_at)}</td>
-                  <td>${words(t.kind)}${t.reason && html`<br /><small>${t.reason}</small>`}</td>
-                  <td>${t.job ?? ""}</td>
-                  <td class=${`num ${t.amount < 0 ? "minus" : "plus"}`}>${t.amount > 0 ? "+" : ""}${t.amount}</td>
-                  <td class="num">${t.balance_after}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table><//>
-          <${Pager} page=${page} count=${ledger.data.count} pageSize=${PAGE_SIZE} onPage=${setPage}
-            label="History pages" />`}
-  </section>`;
-}
+const LEDGER = [
+  { head: "When", cell: (t) => date(t.created_at) },
+  { head: "What", cell: (t) => html`${words(t.kind)}${t.reason && html`<br /><small>${t.reason}</small>`}` },
+  { head: "Job", cell: (t) => t.job ?? "" },
+  { head: "Credits", cell: (t) => `${t.amount > 0 ? "+" : ""}${t.amount}`, cls: (t) => `num ${t.amount < 0 ? "minus" : "plus"}` },
+  { head: "Balance", cell: (t) => t.balance_after, cls: "num" },
+];
 
-function Invoices({ invoices }) {
-  return html`<section class="card" aria-labelledby="invoices-heading">
-    <h2 id="invoices-heading">Invoices</h2>
-    <${ErrorNotice} error=${invoices.error} />
-    ${!invoices.data
-      ? !invoices.error && html`<${Loading} />`
-      : invoices.data.results.length === 0
-        ? html`<p>No invoice yet.</p>`
-        : html`<${TableWrap} label="Invoices"><table id="invoices">
-            <caption class="visually-hidden">Invoices, newest first</caption>
-            <thead><tr><th scope="col">Date</th><th scope="col">Number</th><th scope="col">Status</th>
-              <th scope="col" class="num">Amount</th><th scope="col">Invoice</th></tr></thead>
-            <tbody>
-              ${invoices.data.results.map(
-                (invoice) => html`<tr key=${invoice.id}>
-                  <td>${date(invoice.created)}</td>
-                  <td>${invoice.number || invoice.id}</td>
-                  <td>${words(invoice.status)}</td>
-                  <td class="num">${money(invoice.amount_paid || invoice.amount_due, invoice.currency)}</td>
-                  <td>
-                    ${invoice.hosted_invoice_url &&
-                    html`<a href=${invoice.hosted_invoice_url} rel="noopener">View<span class="visually-hidden"> invoice ${invoice.number || ""}</span></a>`}
-                    ${invoice.invoice_pdf && html` · <a href=${invoice.invoice_pdf} rel="noopener">PDF<span class="visually-hidden"> of invoice ${invoice.number || ""}</span></a>`}
-                  </td>
-                </tr>`,
-              )}
-            </tbody>
-          </table><//>`}
-  </section>`;
-}
+const invoiceLink = (url, text, number) =>
+  url && html`<a href=${url} rel="noopener">${text}<span class="visually-hidden"> of invoice ${number}</span></a>`;
+const INVOICES = [
+  { head: "Date", cell: (i) => date(i.created) },
+  { head: "Number", cell: (i) => i.number || i.id },
+  { head: "Status", cell: (i) => words(i.status) },
+  { head: "Amount", cell: (i) => money(i.amount_paid || i.amount_due, i.currency), cls: "num" },
+  {
+    head: "Invoice",
+    cell: (i) =>
+      html`${invoiceLink(i.hosted_invoice_url, "View", i.number)}${i.invoice_pdf && " · "}${invoiceLink(i.invoice_pdf, "PDF", i.number)}`,
+  },
+];
 
 export function Credits() {
   const { params } = useLocation();
@@ -203,7 +165,15 @@ export function Credits() {
         : !balance.error && html`<${Loading} />`}
     </section>
     <${Subscription} current=${current} onChange=${current.setData} />
-    <${Ledger} ledger=${ledger} page=${page} setPage=${setPage} />
-    <${Invoices} invoices=${invoices} />
+    <section class="card" aria-labelledby="ledger-heading">
+      <h2 id="ledger-heading">History</h2>
+      <${DataTable} load=${ledger} id="ledger" label="Credit movements" empty="No credit has moved yet." columns=${LEDGER} />
+      ${ledger.data &&
+      html`<${Pager} page=${page} count=${ledger.data.count} pageSize=${PAGE_SIZE} onPage=${setPage} label="History pages" />`}
+    </section>
+    <section class="card" aria-labelledby="invoices-heading">
+      <h2 id="invoices-heading">Invoices</h2>
+      <${DataTable} load=${invoices} id="invoices" label="Invoices" empty="No invoice yet." columns=${INVOICES} />
+    </section>
   <//>`;
 }

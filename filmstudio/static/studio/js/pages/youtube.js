@@ -6,13 +6,13 @@ import { html, useEffect, useState } from "../lib.js";
 import { navigate, useLocation } from "../router.js";
 import {
   Button,
+  DataTable,
   ErrorNotice,
   Field,
   Loading,
   Notice,
   Page,
   StatusBadge,
-  TableWrap,
   date,
   fieldError,
   useAction,
@@ -117,32 +117,29 @@ function Playlists({ channels, onStale }) {
   </section>`;
 }
 
+const UPLOADS = [
+  { head: "Title", cell: (u) => (u.project ? html`<a href=${`/projects/${u.project}`}>${u.title}</a>` : u.title) },
+  { head: "Channel", cell: (u) => u.channel_title },
+  {
+    head: "State",
+    cell: (u) =>
+      u.job_status === "failed"
+        ? html`<${StatusBadge} status="failed" /><br /><small>${u.error_message}</small>`
+        : html`<${StatusBadge} status=${u.status} />`,
+  },
+  { head: "Privacy", cell: (u) => words(u.privacy) },
+  {
+    head: "On YouTube",
+    cell: (u) => u.url && html`<a href=${u.url} rel="noopener">Watch<span class="visually-hidden"> ${u.title}</span></a>`,
+  },
+];
+
 function Uploads() {
   const uploads = useLoad(() => api.get("/youtube/uploads"), []);
   return html`<section class="card" aria-labelledby="uploads-heading">
     <h2 id="uploads-heading">Published to YouTube</h2>
-    <${ErrorNotice} error=${uploads.error} />
-    ${!uploads.data
-      ? !uploads.error && html`<${Loading} />`
-      : uploads.data.results.length === 0
-        ? html`<p>Nothing yet. Publish a finished film from its project page.</p>`
-        : html`<${TableWrap} label="Published to YouTube"><table id="uploads">
-            <caption class="visually-hidden">Publications, newest first</caption>
-            <thead><tr><th scope="col">Title</th><th scope="col">Channel</th><th scope="col">State</th>
-              <th scope="col">Privacy</th><th scope="col">On YouTube</th></tr></thead>
-            <tbody>
-              ${uploads.data.results.map(
-                (u) => html`<tr key=${u.id}>
-                  <td>${u.project ? html`<a href=${`/projects/${u.project}`}>${u.title}</a>` : u.title}</td>
-                  <td>${u.channel_title}</td>
-                  <td><${StatusBadge} status=${u.job_status === "failed" ? "failed" : u.status} />
-                    ${u.job_status === "failed" && html`<br /><small>${u.error_message}</small>`}</td>
-                  <td>${words(u.privacy)}</td>
-                  <td>${u.url && html`<a href=${u.url} rel="noopener">Watch<span class="visually-hidden"> ${u.title}</span></a>`}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table><//>`}
+    <${DataTable} load=${uploads} id="uploads" label="Publications" columns=${UPLOADS}
+      empty="Nothing yet. Publish a finished film from its project page." />
   </section>`;
 }
 
