@@ -177,6 +177,12 @@ def test_a_finished_film_is_published_to_a_channel_and_its_upload_followed_live(
     ]
     check_page(page, "project-published")
 
+    # Back on the page later, the film says where it was published (and may go again).
+    page.reload()
+    expect(page.locator("#youtube-published")).to_contain_text("The Night Ferry")
+    expect(page.locator("#youtube-link")).to_have_attribute("href", re.compile(video_id))
+    expect(page.get_by_role("button", name="Publish on YouTube")).to_be_visible()
+
     # The YouTube page lists it, with its link.
     page.get_by_role("link", name="YouTube", exact=True).click()
     expect(page.locator("#uploads tbody tr")).to_have_count(1)

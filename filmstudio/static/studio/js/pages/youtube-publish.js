@@ -45,8 +45,21 @@ function UploadProgress({ upload: first }) {
   </div>`;
 }
 
+/** The film's latest publication, as a link (or followed live while it uploads). */
+function Published({ upload }) {
+  if (!upload.url) return html`<${UploadProgress} upload=${upload} />`;
+  return html`<p id="youtube-published">Published on YouTube:
+    <a href=${upload.url} rel="noopener" id="youtube-link">“${upload.title}”</a>
+    <small> · ${upload.channel_title} · ${words(upload.privacy)}</small></p>`;
+}
+
 export function YouTubePublish({ project, job }) {
   const channels = useLoad(() => api.get("/youtube/channels?page_size=50"), []);
+  // Newest first: this film's latest publication, if it is among the recent ones.
+  const uploads = useLoad(() => api.get("/youtube/uploads?page_size=50"), []);
+  const latest = uploads.data?.results.find(
+    (u) => u.project === project.id && !["failed", "cancelled"].includes(u.job_status),
+  );
   const active = (channels.data?.results || []).filter((c) => c.status === "active");
   const [form, setForm] = useState({
     channel: "",
@@ -69,12 +82,14 @@ export function YouTubePublish({ project, job }) {
   const [upload, setUpload] = useState(null);
   const { busy, error, run } = useAction();
 
-  if (channels.error) return html`<${ErrorNotice} error=${channels.error} />`;
-  if (!channels.data) return null;
+  if (channels.error || uploads.error) return html`<${ErrorNotice} error=${channels.error || uploads.error} />`;
+  if (!channels.data || !uploads.data) return null;
   if (upload) return html`<${UploadProgress} upload=${upload} />`;
+  if (latest && !latest.url) return html`<${Published} upload=${latest} />`;
   if (!active.length) {
     return html`<p class="publish">
-      <a href="/youtube">Connect a YouTube channel</a> to publish this film there.
+      <a href="/youtube">${channels.data.results.length ? "Reconnect your YouTube channel" : "Connect a YouTube channel"}</a>
+      to publish this film there.
     </p>`;
   }
   const set = (name) => (event) => setForm({ ...form, [name]: event.target.value });
@@ -95,6 +110,7 @@ export function YouTubePublish({ project, job }) {
   const playlistOptions = [["", "No playlist"], ...(playlists.data?.results || []).map((p) => [p.id, p.title])];
   return html`<form class="publish" onSubmit=${submit} novalidate aria-labelledby="youtube-heading">
     <h3 id="youtube-heading">Publish on YouTube</h3>
+    ${latest?.url && html`<${Published} upload=${latest} />`}
     <${ErrorNotice} error=${error || playlists.error} fields=${FIELDS} />
     <${Field} label="YouTube channel" name="channel" as="select" value=${channelId}
       options=${active.map((c) => [String(c.id), c.title])} onChange=${set("channel")}
