@@ -1,10 +1,8 @@
 """The money rules under races (real commits, threads): jobs spending while a refund takes the
-credits back, and two different events about one payment delivered at once."""
-
-import threading
+credits back, two different events about one payment delivered at once, and a won dispute's
+two events delivered many times at once."""
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from billing.models import CreditAccount, CreditTransaction
@@ -12,37 +10,10 @@ from billing.selectors import allowance_sum, ledger_sum
 from billing.services import credits_reserve
 from filmstudio.errors import PaymentRequired
 from jobs.models import Job, JobType
-from tests.billing.conftest import checkout, of_type, post_event
-from tests.factories import ProjectFactory, UserFactory
+from tests.billing.conftest import checkout, of_type, post_event, run_at_once
+from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def buyer(settings):
-    settings.CREDITS_SIGNUP_GRANT = 0
-    user = UserFactory()
-    client = APIClient()
-    client.force_authenticate(user)
-    return user, client
-
-
-def run_at_once(*work) -> None:
-    """Start every callable together (a barrier) in its own thread with its own connection."""
-    barrier = threading.Barrier(len(work))
-
-    def run(job):
-        try:
-            barrier.wait()
-            job()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in work]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
 
 
 def assert_consistent(user) -> CreditAccount:
@@ -57,10 +28,7 @@ def test_jobs_spending_while_a_refund_takes_the_credits_back_never_go_below_zero
 ):
     user, client = buyer
     credits = catalogue["packs"]["500-credits"].credits
-    session = checkout(client, {"pack": "500-credits"}, "/api/v1/credits/topup")
-    events = stripe_on.world.complete_checkout(session["id"])
-    for event in events:
-        assert post_event(client, stripe_on, event).status_code == 200
+    events = paid_top_up(client, stripe_on, "500-credits")
     charge = of_type(events, "charge.succeeded")["data"]["object"]["id"]
     stripe_on.world.create_refund({"charge": charge})
     (refunded,) = stripe_on.world.events_of("charge.refunded")
@@ -119,3 +87,32 @@ def test_a_payments_completed_and_settled_events_at_once_grant_once(buyer, catal
         ("purchase", catalogue["packs"]["100-credits"].credits, session["id"])
     ]
     assert assert_consistent(user).balance == catalogue["packs"]["100-credits"].credits
+
+
+def paid_top_up(client, server, pack: str) -> list[dict]:
+    session = checkout(client, {"pack": pack}, "/api/v1/credits/topup")
+    events = server.world.complete_checkout(session["id"])
+    for event in events:
+        assert post_event(client, server, event).status_code == 200
+    return events
+
+
+def test_a_won_disputes_events_delivered_in_parallel_give_back_once(buyer, catalogue, stripe_on):
+    user, client = buyer
+    events = paid_top_up(client, stripe_on, "100-credits")
+    charge = of_type(events, "charge.succeeded")["data"]["object"]["id"]
+    opened = stripe_on.world.open_dispute(charge)
+    assert post_event(client, stripe_on, opened).status_code == 200
+    dispute = opened["data"]["object"]["id"]
+    closed = stripe_on.world.close_dispute(dispute)
+    statuses = []
+
+    def deliver(event):
+        return lambda: statuses.append(post_event(APIClient(), stripe_on, event).status_code)
+
+    run_at_once(*(deliver(event) for event in closed * 4))  # two events, four times each
+
+    assert statuses == [200] * 8
+    reinstated = CreditTransaction.objects.filter(account__user=user, kind="reinstate")
+    assert list(reinstated.values_list("amount", "payment_reference")) == [(100, dispute)]
+    assert assert_consistent(user).balance == 100

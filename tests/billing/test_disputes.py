@@ -1,19 +1,15 @@
 """Disputes end to end (API, fake Stripe, signed webhooks): opening one takes the credits its
 payment bought back; winning it gives them back exactly once, however its events come
-(replayed, both of them, in parallel, before the opening); losing it keeps them."""
-
-import threading
+(replayed, both of them, before the opening; in parallel: test_concurrency.py); losing it
+keeps them."""
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
-from rest_framework.test import APIClient
 
-from billing.models import CreditAccount, CreditTransaction
+from billing.models import CreditTransaction
 from billing.services import credits_claw_back
-from tests.billing.conftest import checkout, of_type, post_event
+from tests.billing.conftest import of_type
 from tests.billing.test_money_rules import account_of, assert_consistent, lines, spend
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -147,39 +143,4 @@ def test_a_dispute_won_after_its_allowance_period_ended_gives_back_what_did_not_
     # the first period's allowance would have expired with it: only the new one is there
     assert lines(user, "reinstate") == [(0, dispute_of(opened))]
     assert (account_of(user).balance, account_of(user).allowance) == (pro, pro)
-    assert_consistent(user)
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_won_disputes_events_delivered_in_parallel_give_back_once(settings, catalogue, stripe_on):
-    settings.CREDITS_SIGNUP_GRANT = 0
-    user = UserFactory()
-    client = APIClient()
-    client.force_authenticate(user)
-    session = checkout(client, {"pack": "100-credits"}, "/api/v1/credits/topup")
-    events = stripe_on.world.complete_checkout(session["id"])
-    for event in events:
-        assert post_event(client, stripe_on, event).status_code == 200
-    opened = stripe_on.world.open_dispute(charge_of(events))
-    assert post_event(client, stripe_on, opened).status_code == 200
-    closed = stripe_on.world.close_dispute(dispute_of(opened))
-    deliveries = [*closed, *closed, *closed, *closed]  # 8: two events, four times each
-    barrier, statuses = threading.Barrier(len(deliveries)), []
-
-    def deliver_once(event):
-        try:
-            barrier.wait()
-            statuses.append(post_event(APIClient(), stripe_on, event).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=deliver_once, args=(e,)) for e in deliveries]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
-    assert statuses == [200] * len(deliveries)
-    assert lines(user, "reinstate") == [(100, dispute_of(opened))]
-    assert CreditAccount.objects.get(user=user).balance == 100
     assert_consistent(user)
