@@ -84,7 +84,14 @@ def credits_claw_back(
 
 
 def credits_reinstate(
-    *, user, clawback_key: str, key: str, reference: str, reason: str, stripe_event: str = ""
+    *,
+    user,
+    clawback_key: str,
+    key: str,
+    payment_intent: str,
+    reference: str,
+    reason: str,
+    stripe_event: str = "",
 ) -> CreditTransaction:
     """Undo the claw-back written under `clawback_key` (a dispute we won), once per `key`,
     atomically: the credits it took come back and the shortfall it recorded is cleared. What
@@ -100,9 +107,8 @@ def credits_reinstate(
         _expire(account)
         taken = account.ledger.filter(idempotency_key=clawback_key).first()
         given = allowance = forgiven = 0
-        intent = ""
         if taken is not None:
-            intent, allowance = taken.stripe_payment_intent, -taken.allowance_amount
+            allowance = -taken.allowance_amount
             period_over = account.ledger.filter(
                 id__gt=taken.id, kind__in=(Kind.EXPIRE, Kind.MONTHLY_ALLOWANCE)
             ).exists()
@@ -122,5 +128,5 @@ def credits_reinstate(
             payment_reference=reference,
             reason=reason,
             stripe_event=stripe_event,
-            stripe_payment_intent=intent,
+            stripe_payment_intent=payment_intent,
         )

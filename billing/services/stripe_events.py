@@ -270,6 +270,7 @@ def dispute_closed(*, dispute_id: str, event_id: str) -> CreditTransaction | Non
         user=user,
         clawback_key=f"clawback:{dispute_id}",
         key=f"reinstate:{dispute_id}",
+        payment_intent=charge.payment_intent,
         reference=dispute_id,
         reason=f"Dispute of payment {charge.payment_intent} decided in our favour",
         stripe_event=event_id,
