@@ -9,6 +9,8 @@ from .studio import urlpatterns as studio_urls
 api_v1 = [
     path("files/<str:token>", apis.SignedFileApi.as_view(), name="signed-file"),
     path("admin/config", apis.SiteConfigApi.as_view(), name="admin-config"),
+    path("admin/audit", apis.AuditListApi.as_view(), name="admin-audit"),
+    path("admin/analytics", apis.AnalyticsApi.as_view(), name="admin-analytics"),
     path("", include("accounts.urls")),
     path("", include("projects.urls")),
     path("", include("billing.urls")),

@@ -151,11 +151,11 @@ class JobStatusApi(GenericAPIView):
     def patch(self, request, pk: int):
         data = JobStatusUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.job_set_status(
+        services.job_staff_set_status(
             job=selectors.job_get(job_id=pk),
             status=data.validated_data["status"],
-            actor=request.user,
-            message=data.validated_data.get("message", ""),
+            by=request.user,
+            reason=data.validated_data.get("message", ""),
         )
         return Response(JobDetailSerializer(selectors.job_get(job_id=pk, with_events=True)).data)
 

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: binds the request id, surface and client for the audit log and logs.
+    "filmstudio.middleware.request_context_middleware",
 ]
 
 ROOT_URLCONF = "filmstudio.urls"
