@@ -111,11 +111,13 @@ def _link(obj) -> str:
     return format_html('<a href="{}">{}</a>', url, obj.id)
 
 
-class GrantForm(ActionForm):
-    """The action bar's extra fields for "grant credits" (no intermediate page)."""
-
+class GrantFields(forms.Form):
     amount = forms.IntegerField(required=False, help_text="Negative removes credits.")
     reason = forms.CharField(required=False, max_length=300)
+
+
+class GrantForm(ActionForm, GrantFields):
+    """The action bar with the fields of "grant credits" (no intermediate page)."""
 
 
 @admin.register(CreditAccount)
@@ -157,9 +159,10 @@ class CreditAccountAdmin(AuditedAdmin):
 
     @admin.action(description="Grant credits (amount and reason in the action bar)")
     def grant_credits(self, request, queryset):
-        form = GrantForm(request.POST)
-        amount = form.cleaned_data.get("amount") if form.is_valid() else None
-        reason = (form.cleaned_data.get("reason") or "").strip() if form.is_valid() else ""
+        form = GrantFields(request.POST)
+        valid = form.is_valid()
+        amount = form.cleaned_data.get("amount") if valid else None
+        reason = (form.cleaned_data.get("reason") or "").strip() if valid else ""
         if not amount or not reason:
             self.message_user(request, "Give a non-zero amount and a reason.", messages.ERROR)
             return
