@@ -7,8 +7,14 @@ import shlex
 import sys
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from . import context
+
+
+class _Rollback(Exception):
+    def __init__(self, result):
+        self.result = result
 
 
 def command_line(name: str, argv: list[str] | None = None) -> str:
@@ -21,7 +27,8 @@ def command_line(name: str, argv: list[str] | None = None) -> str:
 
 
 class AuditedCommand(BaseCommand):
-    """Subclasses implement `handle(*args, dry_run: bool, **options)`."""
+    """Subclasses implement `handle(*args, dry_run: bool, **options)` and do their work
+    through `self.run(action, dry_run=...)`."""
 
     dry_run_help = "Say what would change, change nothing."
 
@@ -36,3 +43,17 @@ class AuditedCommand(BaseCommand):
             source="command", command=command_line(name), request_id=context.new_request_id()
         ):
             return super().execute(*args, **options)
+
+    def run(self, action, *, dry_run: bool):
+        """`action()` in one transaction. A dry run does everything, reports what it did and
+        rolls it all back: nothing is queued, mailed or recorded, since every side effect of
+        the services waits for the commit (`transaction.on_commit`)."""
+        try:
+            with transaction.atomic():
+                result = action()
+                if dry_run:
+                    raise _Rollback(result)
+        except _Rollback as rehearsal:
+            self.stdout.write(self.style.WARNING("Dry run: nothing was changed."))
+            return rehearsal.result
+        return result
