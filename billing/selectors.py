@@ -125,22 +125,22 @@ def credits_series(*, window) -> dict:
     """The billing part of the staff analytics: credits granted (by staff and at sign-up),
     purchased, given as allowances, spent on jobs (reserved less refunded) and expired, and
     the revenue Stripe invoices collected (cents, by currency)."""
-    from django.db.models import BigIntegerField, F
+    from django.db.models import BigIntegerField
     from django.db.models.fields.json import KT
     from django.db.models.functions import Cast
 
     from filmstudio.analytics import bucketed
 
     Kind = CreditTransaction.Kind
-    lines = CreditTransaction.objects.all()
+    # One scan of the ledger: every kind's sum per bucket.
+    by_kind = bucketed(
+        CreditTransaction.objects.all(), field="created_at", window=window, value=Sum("amount"),
+        by="kind",
+    )  # fmt: skip
+    zero = [0] * len(window.buckets())
 
-    def total(*kinds: str, sign: int = 1) -> list:
-        return bucketed(
-            lines.filter(kind__in=kinds),
-            field="created_at",
-            window=window,
-            value=Sum(F("amount") * sign),
-        )
+    def kinds(*names: str, sign: int = 1) -> list:
+        return [sign * sum(v) for v in zip(*(by_kind.get(n, zero) for n in names), strict=True)]
 
     paid = djstripe.Invoice.objects.filter(stripe_data__status="paid").annotate(
         invoice_currency=KT("stripe_data__currency")
@@ -154,12 +154,12 @@ def credits_series(*, window) -> dict:
     )
     return {
         "series": {
-            "credits_granted": total(Kind.GRANT),
-            "credits_purchased": total(Kind.PURCHASE),
-            "credits_allowance": total(Kind.MONTHLY_ALLOWANCE),
+            "credits_granted": kinds(Kind.GRANT),
+            "credits_purchased": kinds(Kind.PURCHASE),
+            "credits_allowance": kinds(Kind.MONTHLY_ALLOWANCE),
             # Reservations are negative, refunds positive: spent = -(reserve + refund).
-            "credits_spent": total(Kind.RESERVE, Kind.REFUND, sign=-1),
-            "credits_expired": total(Kind.EXPIRE, sign=-1),
+            "credits_spent": kinds(Kind.RESERVE, Kind.REFUND, sign=-1),
+            "credits_expired": kinds(Kind.EXPIRE, sign=-1),
             "revenue_cents": revenue,
         }
     }

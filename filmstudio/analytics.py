@@ -61,24 +61,47 @@ def _key(value) -> str:
     return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
+def grouped(
+    queryset: QuerySet, *, field: str, window: Window, by: str | None = None, **figures: Any
+) -> dict[str, Any]:
+    """One grouped query: each named aggregate of `figures` per bucket of `field` within the
+    window, as a list aligned on `window.buckets()` (0 for an empty bucket); with `by`, one
+    such list per value of the `by` column, groups whose figure is 0 everywhere left out.
+    Returns {figure name: list, or {group: list}}."""
+    qs = queryset.filter(**window.within(field)).annotate(bucket=window.trunc(field))
+    columns = ["bucket", by] if by else ["bucket"]
+    rows = qs.order_by().values(*columns).annotate(**figures).values(*columns, *figures)
+    buckets = window.buckets()
+    points: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in figures}
+    for row in rows:
+        group = str(row[by]) if by else ""
+        for name in figures:
+            points[name].setdefault(group, {})[_key(row["bucket"])] = row[name] or 0
+    result: dict[str, Any] = {}
+    for name, groups in points.items():
+        if by is None:
+            result[name] = aligned(groups.get("", {}), buckets)
+        else:
+            result[name] = {
+                group: aligned(values, buckets)
+                for group, values in sorted(groups.items())
+                if any(values.values())
+            }
+    return result
+
+
 def bucketed(
     queryset: QuerySet, *, field: str, window: Window, value: Any = None, by: str | None = None
 ) -> list | dict[str, list]:
-    """One grouped query: `value` (an aggregate, `Count("id")` by default) per bucket of
-    `field` within the window, as a list aligned on `window.buckets()` (0 for an empty
-    bucket); with `by`, one such list per value of the `by` column ({"film": [...]})."""
-    value = Count("id") if value is None else value
-    qs = queryset.filter(**window.within(field)).annotate(bucket=window.trunc(field))
-    columns = ["bucket", by] if by else ["bucket"]
-    rows = qs.order_by().values(*columns).annotate(figure=value).values_list(*columns, "figure")
-    buckets = window.buckets()
-    if by is None:
-        points = {_key(bucket): figure or 0 for bucket, figure in rows}
-        return aligned(points, buckets)
-    grouped: dict[str, dict[str, Any]] = {}
-    for bucket, group, figure in rows:
-        grouped.setdefault(str(group), {})[_key(bucket)] = figure or 0
-    return {group: aligned(points, buckets) for group, points in sorted(grouped.items())}
+    """`grouped` with one figure (`Count("*")` by default)."""
+    value = Count("*") if value is None else value
+    return grouped(queryset, field=field, window=window, by=by, figure=value)["figure"]
+
+
+def total(series: dict[str, list], window: Window) -> list:
+    """The bucket-wise sum of grouped series ({group: list} → list)."""
+    lists = list(series.values()) or [aligned({}, window.buckets())]
+    return [sum(values) for values in zip(*lists, strict=True)]
 
 
 def aligned(points: dict[str, Any], buckets: list[str]) -> list:
