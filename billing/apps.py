@@ -11,7 +11,7 @@ class BillingConfig(AppConfig):
         from django.core.checks import registry
         from djstripe import checks as djstripe_checks
 
-        from filmstudio.registry import analytics_sources, user_sections
+        from filmstudio.registry import analytics_sources, metrics_sources, user_sections
 
         from . import (
             selectors,
@@ -20,6 +20,7 @@ class BillingConfig(AppConfig):
 
         user_sections.register("billing", selectors.user_billing_section)
         analytics_sources.register("billing", selectors.credits_series)
+        metrics_sources.register("billing", selectors.credits_metrics)
 
         # The official client's globals, which dj-stripe uses too: retries of network
         # failures (each POST under one idempotency key) and a bounded wait per call.

@@ -163,3 +163,13 @@ def credits_series(*, window) -> dict:
             "revenue_cents": revenue,
         }
     }
+
+
+def credits_metrics() -> list[tuple]:
+    """Credits moved so far, by kind of ledger line (granted, purchased, reserved, refunded,
+    expired...), for /metrics."""
+    totals = CreditTransaction.objects.order_by().values_list("kind").annotate(s=Sum("amount"))
+    return [
+        ("filmstudio_credits", "Sum of ledger amounts by kind.", {"kind": kind}, total or 0)
+        for kind, total in totals
+    ]

@@ -1,5 +1,5 @@
 """Where the work in hand comes from, carried with it: the request id, who asked and from
-which surface (the API, the admin site, a manage.py command, a Celery task).
+which surface (the API, the admin site, a manage.py command, a Celery task: `source`).
 
 One context variable, bound by the request middleware, by `AuditedCommand` and by the Celery
 signal handlers, read by the audit log (`audit_log`) and by every log line (structlog's
@@ -40,6 +40,19 @@ def bound(**values: Any) -> Iterator[dict[str, Any]]:
         yield merged
     finally:
         _current.reset(token)
+
+
+def push(**values: Any):
+    """Bind `values` on top of the current context until `pop(token)` (for callers that
+    cannot use a `with` block, such as Celery's task_prerun/task_postrun signals)."""
+    unknown = set(values) - set(KEYS)
+    if unknown:
+        raise TypeError(f"unknown context keys: {sorted(unknown)}")
+    return _current.set({**current(), **{k: v for k, v in values.items() if v not in (None, "")}})
+
+
+def pop(token) -> None:
+    _current.reset(token)
 
 
 def bind(**values: Any) -> None:

@@ -47,3 +47,6 @@ analytics_sources = Registry("analytics sources")
 # name -> fn(*, user) -> None: what an app forgets of a person whose account is deleted
 # (anonymised). Ledger and audit rows stay.
 user_erasers = Registry("personal data erasers")
+# name -> fn() -> [(metric name, documentation, {label: value}, value)]: the platform's state
+# on GET /metrics, read at scrape time (jobs by status, queue depths, credits...).
+metrics_sources = Registry("metrics sources")

@@ -124,7 +124,11 @@ def audit_log(
         target_repr=target_repr,
         changes=changes or {},
         reason=reason or "",
-        source=origin.get("source") or AuditEntry.Source.SYSTEM,
+        source=(
+            origin.get("source")
+            if origin.get("source") in AuditEntry.Source.values
+            else AuditEntry.Source.SYSTEM
+        ),
         ip=origin.get("ip"),
         user_agent=(origin.get("user_agent") or "")[:300],
         command=(origin.get("command") or "")[:300],

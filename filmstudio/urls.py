@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from . import apis, schema  # noqa: F401  (schema registers the OpenAPI auth extension)
 from .health import health
+from .metrics import metrics_view
 from .studio import urlpatterns as studio_urls
 
 api_v1 = [
@@ -25,6 +26,7 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include(api_v1)),
     # django-allauth's headless API (Google and GitHub sign-in for the SPA).
     path("_allauth/", include("allauth.headless.urls")),

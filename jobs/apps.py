@@ -6,7 +6,12 @@ class JobsConfig(AppConfig):
     verbose_name = "Jobs"
 
     def ready(self) -> None:
-        from filmstudio.registry import analytics_sources, user_filters, user_sections
+        from filmstudio.registry import (
+            analytics_sources,
+            metrics_sources,
+            user_filters,
+            user_sections,
+        )
 
         from . import analytics, selectors
 
@@ -14,3 +19,4 @@ class JobsConfig(AppConfig):
         user_sections.register("jobs", selectors.user_jobs_section)
         user_filters.register("has_failed_jobs", selectors.users_with_failed_jobs)
         analytics_sources.register("jobs", analytics.jobs_series)
+        metrics_sources.register("jobs", selectors.jobs_metrics)

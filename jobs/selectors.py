@@ -154,3 +154,41 @@ def user_jobs_section(*, user) -> dict:
         "by_status": by_status,
         "recent_failures": list(recent_failures),
     }
+
+
+def workers_online() -> int | None:
+    """Celery workers answering a ping (cached 15 s: a scrape must not wait on every worker);
+    None when the broker cannot be reached."""
+    from django.core.cache import cache
+
+    from celery_app import app
+
+    cached = cache.get("metrics:workers")
+    if cached is not None:
+        return cached
+    try:
+        replies = app.control.inspect(timeout=0.5).ping() or {}
+    except Exception:
+        return None
+    cache.set("metrics:workers", len(replies), timeout=15)
+    return len(replies)
+
+
+def jobs_metrics() -> list[tuple]:
+    """The job engine's state for /metrics: jobs by status, queue depth, workers online."""
+    by_status = dict(
+        Job.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+        .values_list("status", "n")
+    )
+    samples = [
+        ("filmstudio_jobs", "Jobs by status.", {"status": status}, by_status.get(status, 0))
+        for status in JobStatus.values
+    ]
+    samples += [
+        ("filmstudio_queue_depth", "Messages waiting per queue.", {"queue": queue}, depth)
+        for queue, depth in queue_depths().items()
+    ]
+    samples.append(("filmstudio_workers", "Celery workers answering.", {}, workers_online()))
+    return samples

@@ -236,3 +236,14 @@ def uploads_series(*, window) -> dict:
             ),
         }
     }
+
+
+def uploads_metrics() -> list[tuple]:
+    """Uploaded library videos and their bytes, for /metrics."""
+    uploads = Video.objects.filter(source_asset__isnull=True).aggregate(
+        n=Count("*"), size=Sum("original_size")
+    )
+    return [
+        ("filmstudio_uploads", "Videos uploaded to the library.", {}, uploads["n"]),
+        ("filmstudio_upload_bytes", "Bytes uploaded to the library.", {}, uploads["size"] or 0),
+    ]

@@ -8,7 +8,12 @@ class YoutubeIntegrationConfig(AppConfig):
     verbose_name = "YouTube publishing"
 
     def ready(self) -> None:
-        from filmstudio.registry import analytics_sources, user_erasers, user_sections
+        from filmstudio.registry import (
+            analytics_sources,
+            metrics_sources,
+            user_erasers,
+            user_sections,
+        )
         from jobs.stages import register_stage
 
         from . import selectors, stages
@@ -22,6 +27,7 @@ class YoutubeIntegrationConfig(AppConfig):
         user_sections.register("youtube_integration", selectors.user_youtube_section)
         user_erasers.register("youtube_integration", connections_erase_owner)
         analytics_sources.register("youtube_integration", selectors.publications_series)
+        metrics_sources.register("youtube_integration", selectors.publications_metrics)
 
 
 def check_token_keys(app_configs=None, **kwargs) -> list[checks.CheckMessage]:

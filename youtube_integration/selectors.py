@@ -74,3 +74,8 @@ def publications_series(*, window) -> dict:
     return {
         "series": {"youtube_publications": bucketed(reached, field="uploaded_at", window=window)}
     }
+
+
+def publications_metrics() -> list[tuple]:
+    reached = Upload.objects.filter(uploaded_at__isnull=False).count()
+    return [("filmstudio_youtube_publications", "Videos that reached YouTube.", {}, reached)]
