@@ -5,8 +5,9 @@ from .errors import DomainError
 from .models import AuditEntry, SiteConfig
 from .services import audit_log, diff
 
-# Values never copied into the audit log, only the fact that they changed.
-SECRET_FIELDS = {"password"}
+# Fields whose values are never copied into the audit log, only the fact that they changed:
+# any field with one of these in its name (password, password1, password2, usable_password...).
+SECRET_MARKERS = ("password", "secret", "token")
 
 
 def _plain(value):
@@ -26,8 +27,9 @@ def form_changes(form, *, added: bool) -> dict:
     before = {} if added else {name: _plain(form.initial.get(name)) for name in fields}
     after = {name: _plain(form.cleaned_data.get(name)) for name in fields}
     changes = diff(before, after)
-    for name in SECRET_FIELDS & set(changes):
-        changes[name] = {"before": "(hidden)", "after": "(changed)"}
+    for name in changes:
+        if any(marker in name for marker in SECRET_MARKERS):
+            changes[name] = {"before": "(hidden)", "after": "(changed)"}
     return changes
 
 

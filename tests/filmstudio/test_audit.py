@@ -104,3 +104,20 @@ def test_staff_read_the_log_with_filters(make_client):
         "/api/v1/admin/audit", {"target_type": "accounts.user", "target_id": target.pk}
     ).json()
     assert by_target["count"] == 1 and by_target["results"][0]["actor_email"] == staff.email
+
+
+def test_an_admin_add_form_never_copies_a_password_into_the_log(admin_site):
+    response = admin_site.post(
+        "/admin/accounts/user/add/",
+        {
+            "email": "new@example.com",
+            "role": "user",
+            "usable_password": "true",
+            "password1": "a-Long-s3cret-phrase",
+            "password2": "a-Long-s3cret-phrase",
+        },
+    )
+    assert response.status_code == 302
+    record = AuditEntry.objects.get(action="user.add")
+    assert "a-Long-s3cret-phrase" not in str(record.changes)
+    assert record.changes["email"]["after"] == "new@example.com"
