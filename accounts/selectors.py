@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 
 from accounts.models import Invitation
 from billing.selectors import credit_account_summary
+from filmstudio.errors import NotFound
 from filmstudio.registry import user_filters, user_sections
 
 User = get_user_model()
@@ -78,8 +79,6 @@ def users_list(*, search: str = "", filters: dict | None = None) -> QuerySet:
 
 def user_get(*, user_id) -> "User":
     """Any user (staff), or NotFound."""
-    from filmstudio.errors import NotFound
-
     user = users_list().filter(pk=user_id).first() if str(user_id).isdigit() else None
     if user is None:
         raise NotFound("User not found.")

@@ -4,6 +4,7 @@ structlog's formatter, carries the bound context (request id, user id, job id, s
 readable coloured line in development (settings LOG_FORMAT: json | console)."""
 
 import structlog
+import structlog.tracebacks
 
 from . import context
 
@@ -29,7 +30,11 @@ SHARED = [
 def formatter(log_format: str) -> dict:
     """The LOGGING formatter for LOG_FORMAT ("json" or "console")."""
     if log_format == "json":
-        render = [structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()]
+        # Tracebacks as data, without the frames' local variables (they may hold secrets).
+        tracebacks = structlog.processors.ExceptionRenderer(
+            structlog.tracebacks.ExceptionDictTransformer(show_locals=False)
+        )
+        render = [tracebacks, structlog.processors.JSONRenderer()]
     else:
         render = [structlog.dev.ConsoleRenderer(colors=False)]
     return {

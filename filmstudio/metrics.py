@@ -19,6 +19,8 @@ import prometheus_client
 from django.conf import settings
 from django.http import HttpResponse
 from django.views.decorators.cache import never_cache
+from django_prometheus import middleware as django_prometheus_middleware
+from django_prometheus.utils import Time
 from prometheus_client import Gauge, Histogram, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
@@ -95,3 +97,19 @@ def metrics_view(request):
         return json_403(request)
     body = prometheus_client.generate_latest(registry())
     return HttpResponse(body, content_type=prometheus_client.CONTENT_TYPE_LATEST)
+
+
+class PrometheusAfterMiddleware(django_prometheus_middleware.PrometheusAfterMiddleware):
+    """django-prometheus 2.5 reads Content-Length with a bare int(): a malformed header
+    (`Content-Length: abc`) became a 500 before any view ran. Such a request is counted and
+    timed like any other, without a body size, and the view answers it (400)."""
+
+    def process_request(self, request):
+        try:
+            int(request.headers.get("content-length") or 0)
+        except ValueError:
+            method = self._method(request)
+            self.label_metric(self.metrics.requests_by_method, request, method=method).inc()
+            request.prometheus_after_middleware_event = Time()
+            return None
+        return super().process_request(request)

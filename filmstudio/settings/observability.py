@@ -29,5 +29,5 @@ INSTALLED_APPS = [*INSTALLED_APPS, "django_prometheus"]
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     *MIDDLEWARE,
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "filmstudio.metrics.PrometheusAfterMiddleware",
 ]
