@@ -4,11 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from . import apis, schema  # noqa: F401  (schema registers the OpenAPI auth extension)
 from .health import health
+from .metrics import metrics_view
 from .studio import urlpatterns as studio_urls
 
 api_v1 = [
     path("files/<str:token>", apis.SignedFileApi.as_view(), name="signed-file"),
     path("admin/config", apis.SiteConfigApi.as_view(), name="admin-config"),
+    path("admin/audit", apis.AuditListApi.as_view(), name="admin-audit"),
+    path("admin/analytics", apis.AnalyticsApi.as_view(), name="admin-analytics"),
     path("", include("accounts.urls")),
     path("", include("projects.urls")),
     path("", include("billing.urls")),
@@ -23,6 +26,7 @@ api_v1 = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("metrics", metrics_view, name="metrics"),
     path("api/v1/", include(api_v1)),
     # django-allauth's headless API (Google and GitHub sign-in for the SPA).
     path("_allauth/", include("allauth.headless.urls")),

@@ -18,6 +18,7 @@ from rest_framework.throttling import UserRateThrottle
 from filmstudio.downloads import signed_file_lifetime, signed_file_url
 from filmstudio.errors import Conflict
 from filmstudio.idempotency import idempotency_key
+from filmstudio.metrics import SSE_STREAMS
 from filmstudio.permissions import IsPlatformStaff
 from projects.models import Asset
 from projects.selectors import project_get_for_user, result_asset
@@ -151,11 +152,11 @@ class JobStatusApi(GenericAPIView):
     def patch(self, request, pk: int):
         data = JobStatusUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.job_set_status(
+        services.job_staff_set_status(
             job=selectors.job_get(job_id=pk),
             status=data.validated_data["status"],
-            actor=request.user,
-            message=data.validated_data.get("message", ""),
+            by=request.user,
+            reason=data.validated_data.get("message", ""),
         )
         return Response(JobDetailSerializer(selectors.job_get(job_id=pk, with_events=True)).data)
 
@@ -215,6 +216,14 @@ def _release_db_connection() -> None:
 
 
 def _event_stream(job_id: int, after_id: int):
+    SSE_STREAMS.inc()
+    try:
+        yield from _events(job_id, after_id)
+    finally:
+        SSE_STREAMS.dec()
+
+
+def _events(job_id: int, after_id: int):
     deadline = time.monotonic() + settings.JOB_EVENTS_MAX_SECONDS
     yield "retry: 3000\n\n"
     last_write = time.monotonic()

@@ -36,3 +36,8 @@ class AwaitingReview(Conflict):
 
 class JobStopped(Exception):
     """The job was cancelled, failed or moved on while this stage ran: stop quietly."""
+
+
+class RetryBatchTooLarge(DomainError):
+    code = "batch_too_large"
+    default_detail = "Too many jobs in one request."

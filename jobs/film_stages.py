@@ -98,7 +98,7 @@ def _screen(job: Job) -> None:
     except Forbidden as exc:
         raise ContentRefused(exc.code, str(exc.detail)) from exc
     if verdict is not None and verdict.flagged:
-        project_flag_for_review(project=project)
+        project_flag_for_review(project=project, flags=verdict.to_dict())
         raise ContentRefused("content_flagged", moderation_message(verdict))
 
 

@@ -117,3 +117,51 @@ class AdminStatsSerializer(serializers.Serializer):
     videos_pending = serializers.IntegerField()
     videos_processing = serializers.IntegerField()
     videos_failed = serializers.IntegerField()
+
+
+# --- moderation
+
+
+class VideoReportCreateSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class VideoReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    video = serializers.IntegerField(source="video_id")
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class QueuedReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reporter = serializers.IntegerField()
+    reason = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class ModerationItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["project", "video"])
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    owner = serializers.IntegerField()
+    owner_email = serializers.EmailField()
+    since = serializers.DateTimeField()
+    categories = serializers.DictField(
+        child=serializers.FloatField(), help_text="Flagged category → highest score (projects)."
+    )
+    excerpts = serializers.ListField(
+        child=serializers.CharField(), help_text="The flagged texts (projects)."
+    )
+    reports = QueuedReportSerializer(many=True, help_text="Open reports (videos).")
+
+
+class ModerationDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if attrs["decision"] == "reject" and not attrs["reason"].strip():
+            raise serializers.ValidationError({"reason": ["A rejection needs a reason."]})
+        return attrs

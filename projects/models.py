@@ -59,6 +59,9 @@ class Project(models.Model):
     moderation_status = models.CharField(
         max_length=16, choices=ModerationStatus.choices, default=ModerationStatus.NOT_REVIEWED
     )
+    # What moderation flagged, for the staff's review queue: {"provider", "categories":
+    # {category: score}, "offending": [excerpts]}; empty when nothing was flagged.
+    moderation_flags = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

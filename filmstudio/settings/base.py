@@ -1,5 +1,7 @@
 from django.core.management.utils import get_random_secret_key
 
+from filmstudio.logs import formatter
+
 from .env import VAR_DIR, env
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: binds the request id, surface and client for the audit log and logs.
+    "filmstudio.middleware.request_context_middleware",
 ]
 
 ROOT_URLCONF = "filmstudio.urls"
@@ -163,11 +167,14 @@ X_FRAME_OPTIONS = "DENY"
 # /health/ is probed over plain HTTP by load balancers inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
+# Structured logs (filmstudio/logs.py): one JSON object per line in production, readable
+# lines in development; every line carries the request/job context.
+LOG_FORMAT = env("LOG_FORMAT", default="console" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"structured": formatter(LOG_FORMAT)},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

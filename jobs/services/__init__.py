@@ -3,6 +3,7 @@
 - `creation`: pricing and job_create (parameters, screenplay, moderation, reservation).
 - `lifecycle`: the stage steps the workers drive (begin, progress, work, finish, fail).
 - `actions`: what users and staff do (cancel, retry, the staff status override).
+- `staff`: staff retries (one or a bounded batch) and the audited status override.
 - `sweeper`: stages lost on the way to the broker or stuck past their time limit.
 - `estimates`: a screenplay's breakdown and a job's price before anything exists (read-only).
 
@@ -35,10 +36,12 @@ from .lifecycle import (
     retry_backoff,
     stage_limits,
 )
+from .staff import RETRY_BATCH_MAX, job_staff_retry, job_staff_set_status, jobs_retry_failed
 from .sweeper import jobs_sweep_stuck
 
 __all__ = [
     "BROKER_PRIORITY",
+    "RETRY_BATCH_MAX",
     "IdempotencyKeyReused",
     "InvalidScript",
     "StageLimits",
@@ -51,11 +54,14 @@ __all__ = [
     "job_progress",
     "job_retry",
     "job_set_status",
+    "job_staff_retry",
+    "job_staff_set_status",
     "job_stage_attempt_failed",
     "job_stage_begin",
     "job_stage_finish",
     "job_stage_wait",
     "job_stage_work",
+    "jobs_retry_failed",
     "jobs_sweep_stuck",
     "project_regenerate",
     "retry_backoff",

@@ -12,6 +12,8 @@ from functools import partial
 from django.conf import settings
 from django.utils import timezone
 
+from filmstudio.metrics import STAGE_SECONDS
+
 from .. import state
 from ..errors import JobStopped
 from ..models import Job, JobEvent
@@ -133,6 +135,8 @@ def _store_outputs(job: Job, stage: str, outputs: dict, now: datetime) -> None:
         seconds = round((now - datetime.fromisoformat(started)).total_seconds(), 3)
     timings[stage] = {"started_at": started, "finished_at": now.isoformat(), "seconds": seconds}
     job.result, job.stage_timings, job.stage_started_at = result, timings, None
+    if seconds is not None:
+        STAGE_SECONDS.labels(stage).observe(seconds)
 
 
 def job_stage_finish(*, job_id: int, stage: str, outputs: dict) -> Job | None:
