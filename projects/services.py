@@ -20,6 +20,9 @@ EDITABLE_FIELDS = (
     "target_duration",
     "aspect_ratio",
     "frame_rate",
+    "picture_source",
+    "voice_source",
+    "captions",
 )
 
 
