@@ -135,6 +135,7 @@ def images(run: FilmRun, progress: Progress | None = None) -> list[str]:
     figures = figures_of(manifest, breakdown)
     shots = breakdown.shots
     onstage = onstage_by_shot(breakdown)
+    unstacked: dict[str, dict[str, Image.Image]] = {}
     for n, shot in enumerate(shots):
         context = shot_context(breakdown, shot)
         inputs: dict[str, Any] = {
@@ -157,8 +158,11 @@ def images(run: FilmRun, progress: Progress | None = None) -> list[str]:
                 return
             scene = breakdown.scene_of(shot).index
             place = Place(**scenery["places"][scene])
+            path = scenery["layers"][scene]
+            if path not in unstacked:  # a scene's layers are read once for all its shots
+                unstacked[path] = _unstack(path)
             layers, _ = framed(
-                _unstack(scenery["layers"][scene]),
+                unstacked[path],
                 figures,
                 size=size,
                 framing="wide",
@@ -169,7 +173,9 @@ def images(run: FilmRun, progress: Progress | None = None) -> list[str]:
             )
             flat = camera.flatten(layers)
             left = (flat.width - size[0]) // 2
-            flat.crop((left, 0, left + size[0], size[1])).convert("RGB").save(tmp, format="PNG")
+            flat.crop((left, 0, left + size[0], size[1])).convert("RGB").save(
+                tmp, format="PNG", compress_level=1
+            )
 
         path, hit = cache.get_or_create("image", inputs, ".png", make)
         if not hit:
