@@ -149,6 +149,7 @@ def moviepy_compose(manifest: dict, out: Path, *, burn: bool = False) -> float:
             preset=config["preset"],
             audio_codec="aac",
             audio_bitrate=AUDIO_BITRATE,
+            temp_audiofile=str(Path(tmp) / "audio.m4a"),  # else MoviePy writes it in the cwd
             threads=2,
             logger=None,
             ffmpeg_params=["-crf", str(config["crf"]), "-pix_fmt", "yuv420p"],
