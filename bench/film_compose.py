@@ -93,10 +93,10 @@ def compose_vs_floor(run: FilmRun, manifest: dict, root: Path) -> dict[str, tupl
     return {"ours": median(ours), "floor": median(floor)}
 
 
-def moviepy_compose(manifest: dict, out: Path, *, burn: bool = False) -> float:
-    """Seconds MoviePy takes to join the clips over the mix (each raw clip first wrapped in
-    MP4 by stream copy, untimed: MoviePy cannot read a raw H.264 stream's length); with
-    `burn`, each caption cue drawn in as a TextClip at our captions' size and place."""
+def moviepy_compose(manifest: dict, out: Path, *, burn: bool = False) -> tuple[float, float]:
+    """(wall, CPU) seconds MoviePy takes to join the clips over the mix (each raw clip first
+    wrapped in MP4 by stream copy, untimed: MoviePy cannot read a raw H.264 stream's length);
+    with `burn`, each caption cue drawn in as a TextClip at our captions' size and place."""
     from moviepy import (
         AudioFileClip,
         CompositeVideoClip,
@@ -117,7 +117,7 @@ def moviepy_compose(manifest: dict, out: Path, *, burn: bool = False) -> float:
                 check=True,
             )
             wrapped.append(str(mp4))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         clips = [VideoFileClip(p, audio=False) for p in wrapped]
         video = concatenate_videoclips(clips)
         if burn:
@@ -154,7 +154,7 @@ def moviepy_compose(manifest: dict, out: Path, *, burn: bool = False) -> float:
             logger=None,
             ffmpeg_params=["-crf", str(config["crf"]), "-pix_fmt", "yuv420p"],
         )
-        seconds = time.perf_counter() - started
+        video.close()
         for clip in clips:
-            clip.close()
-    return seconds
+            clip.close()  # its reader processes end here, so their CPU is counted
+        return time.perf_counter() - started, cpu_seconds() - cpu
