@@ -35,10 +35,12 @@ _Q1 = r"[\"“](?P<q1>[^\"”]+)[\"”]"
 _Q2 = r"[\"“](?P<q2>[^\"”]+)[\"”]"
 _LEAD = r"(?:(?:Then|And|But|So|Finally|Later|Now|At last),?\s+)?"
 _END = r"[.!?]?"
+# What the attribution adds after a comma ("…," Tom said, looking away.): how it is said.
+_REST = r"(?:,\s*(?P<rest>[a-z][^\"“”]*?))?"
 PATTERNS = [
-    re.compile(rf"^{_Q1}\s*,?\s*{_SAID}\s+{_WHO}\s*(?:[,.!?]\s*{_Q2})?{_END}$"),
-    re.compile(rf"^{_Q1}\s*,?\s*{_WHO}\s+{_SAID}\s*(?:[,.!?]\s*{_Q2})?{_END}$"),
-    re.compile(rf"^{_LEAD}{_WHO}\s+{_SAID}\s*[,:]?\s*{_Q1}{_END}$"),
+    re.compile(rf"^{_Q1}\s*,?\s*{_SAID}\s+{_WHO}{_REST}\s*(?:[,.!?]\s*{_Q2})?{_END}$"),
+    re.compile(rf"^{_Q1}\s*,?\s*{_WHO}\s+{_SAID}{_REST}\s*(?:[,.!?]\s*{_Q2})?{_END}$"),
+    re.compile(rf"^{_LEAD}{_WHO}\s+{_SAID}{_REST}\s*[,:]?\s*{_Q1}{_END}$"),
 ]
 _QUOTE_ONLY = re.compile(rf"^{_Q1}$")
 _DETACHED = re.compile(rf"^{_WHO}\s+{_SAID}[.!?]$")
@@ -64,7 +66,7 @@ def parse_speech(sentence: str) -> Speech | None:
         match = pattern.match(text)
         if match:
             parts = [match.group("q1"), match.groupdict().get("q2") or ""]
-            how = " ".join(p for p in (match.group("verb"), match.group("adv")) if p)
+            how = " ".join(p for p in match.group("verb", "adv", "rest") if p)
             return Speech(_joined(parts), match.group("who"), how)
     match = _QUOTE_ONLY.match(text)
     return Speech(_joined([match.group("q1")])) if match else None

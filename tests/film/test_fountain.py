@@ -7,8 +7,10 @@ import json
 import pytest
 
 from film.breakdown import NARRATOR, Breakdown
+from film.casting import cast_roles
 from film.errors import ScriptError
 from film.fountain import validate_script
+from film.speech import delivery_for
 
 FULL = """Title: The **Test** Script
 Credit: Written by
@@ -291,8 +293,6 @@ def test_prose_quotes_without_attribution_take_turns_and_split_quotes_join() -> 
 
 
 def test_prose_characters_keep_one_voice_each_whoever_names_them() -> None:
-    from film.casting import cast_roles
-
     b = validate_script(
         "Two\n\nAnna waited. “Ready?” she asked.\n\nTom nodded. “Ready,” he said. “Go.”\n"
     )
@@ -300,3 +300,18 @@ def test_prose_characters_keep_one_voice_each_whoever_names_them() -> None:
     assert (roles["ANNA"].gender, roles["TOM"].gender) == ("f", "m")
     assert roles["ANNA"].voice != roles["TOM"].voice
     assert {ln.speaker for ln in b.lines} == {"ANNA", "TOM", NARRATOR}
+
+
+def test_what_an_attribution_adds_shapes_the_delivery_and_is_not_read() -> None:
+    b = validate_script(
+        "Dusk\n\nTom looked at the sea. “We should go,” Tom said, looking away.\n\n"
+        '"Quiet," said Anna, under her breath.\n'
+    )
+    tom, anna = [ln for ln in b.lines if not ln.is_narration]
+    assert (tom.speaker, tom.text, anna.speaker, anna.text) == (
+        "TOM",
+        "We should go.",
+        "ANNA",
+        "Quiet.",
+    )
+    assert delivery_for(anna.parenthetical, anna.text).name == "whisper"
