@@ -1,8 +1,8 @@
 """The final film: ONE ffmpeg run joining the clips, the mastered audio and the subtitles into
 an MP4 encoded to YouTube's recommendation.
 
-Video: the clips are raw H.264 in the delivery format (High, yuv420p, closed 2 s GOPs, at
-most 2 consecutive B-frames); joined byte for byte they are one stream, which is muxed with
+Video: the clips are raw H.264 in the delivery format (High, yuv420p, closed 2 s GOPs, no
+B-frames where YouTube allows 2 in a row); joined byte for byte they are one stream, muxed with
 timestamps made from the frame rate, so every frame is exactly 1/fps after the one before
 (no gap or overlap at a join, however many clips) and nothing is re-encoded. No edit list
 (`-use_editlist 0`): the AAC encoder's priming (1024 samples) is trimmed from the audio

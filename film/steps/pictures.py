@@ -36,7 +36,7 @@ from film.staging import card_layers, framed, still_layers, title_rows
 from film.timeline import Timeline
 from film.workspace import FilmRun, Progress, cache_stats, load_manifest, report, save_manifest
 
-CLIP_VERSION = "craft-4"
+CLIP_VERSION = "craft-5"
 WORKERS = 2
 
 
