@@ -96,6 +96,10 @@ def compose_command(
         "language=eng",
         "-use_editlist",
         "0",
+        # Without an edit list the muxer would shift every video frame but the first by the
+        # AAC priming (a 21 ms longer first frame); the timestamps are non-negative already.
+        "-avoid_negative_ts",
+        "make_non_negative",
         "-movflags",
         "+faststart",
         "-f",
