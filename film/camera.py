@@ -42,7 +42,7 @@ def x264_args(fps: int, *, crf: int = 20, preset: str = "ultrafast") -> list[str
     asks for at most 2 in a row), capped at 8 Mb/s (YouTube's 1080p figure). x264's ultrafast
     analysis with CABAC and the deblocking filter put back: ~30% less CPU than superfast on
     drawn pictures, at a bitrate still far under the cap. Without B-frames the encode costs
-    ~15-20% less CPU a frame for ~5% more bits (measured in docs/benchmarks.md)."""
+    ~15-20% less CPU a frame for ~10% more bits (measured in docs/benchmarks.md)."""
     gop = 2 * fps
     params = (
         f"keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0"
