@@ -56,7 +56,9 @@ def _film_run(job: Job) -> FilmRun:
         aspect=project.aspect_ratio,
         fps=project.frame_rate,
         burn_subtitles=bool(job.parameters.get("burn_subtitles")),
-        captions=job.parameters.get("captions"),
+        captions=job.parameters.get("captions") or project.captions,
+        picture_source=project.picture_source,
+        voice_source=project.voice_source,
         cast=tuple(sorted((project.cast or {}).items())),
         moderate=False,  # `_screen` applies the site's moderation policy first
         thumbnail_path=work / "thumbnail.jpg",

@@ -22,6 +22,9 @@ EDITABLE_FIELDS = (
     "target_duration",
     "aspect_ratio",
     "frame_rate",
+    "picture_source",
+    "voice_source",
+    "captions",
 )
 
 
