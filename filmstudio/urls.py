@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import apis, schema  # noqa: F401  (schema registers the OpenAPI auth extension)
+from .errors import json_404
 from .health import health
 from .studio import urlpatterns as studio_urls
 
@@ -22,8 +23,11 @@ api_v1 = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("health/", health, name="health"),
+    # Load balancers probe either spelling; neither is a redirect.
+    re_path(r"^health/?$", health, name="health"),
     path("api/v1/", include(api_v1)),
+    # Any other path under /api/ is the JSON 404, DEBUG or not (never the studio's page).
+    re_path(r"^api/", json_404),
     # django-allauth's headless API (Google and GitHub sign-in for the SPA).
     path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),

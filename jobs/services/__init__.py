@@ -3,7 +3,8 @@
 - `creation`: pricing and job_create (parameters, screenplay, moderation, reservation).
 - `lifecycle`: the stage steps the workers drive (begin, progress, work, finish, fail).
 - `actions`: what users and staff do (cancel, retry, the staff status override).
-- `sweeper`: stages lost on the way to the broker or stuck past their time limit.
+- `sweeper`: stages lost on the way to the broker or in it, whose worker is gone (no
+  heartbeat, see `heartbeat`), or stuck past their time limit.
 - `estimates`: a screenplay's breakdown and a job's price before anything exists (read-only).
 
 Underneath: `locking` (the one lock-and-check helper every lifecycle action goes through),
@@ -23,6 +24,7 @@ from .creation import (
 )
 from .dispatch import BROKER_PRIORITY
 from .estimates import job_estimate, script_analyse
+from .heartbeat import stage_heartbeat
 from .lifecycle import (
     StageLimits,
     job_fail,
@@ -62,5 +64,6 @@ __all__ = [
     "script_analyse",
     "script_seconds_estimate",
     "script_validate",
+    "stage_heartbeat",
     "stage_limits",
 ]

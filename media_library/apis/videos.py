@@ -4,12 +4,13 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from filmstudio.pagination import PageNumberPagination, paginated_response
+from filmstudio.parsers import MultiPartParser
 from filmstudio.permissions import ReadPublicWriteAuthenticated
 from filmstudio.streaming import stored_file_response
 from projects.selectors import project_get_for_user
@@ -117,9 +118,20 @@ class VideoDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class VideoViewThrottle(SimpleRateThrottle):
+    """One counted view per client (user, else IP) per video per rate period."""
+
+    scope = "video_views"
+
+    def get_cache_key(self, request, view):
+        ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
+        return f"throttle_{self.scope}_{ident}_{view.kwargs.get('pk')}"
+
+
 class VideoViewApi(APIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = serializers.ViewCountSerializer
+    throttle_classes = [VideoViewThrottle]
 
     @extend_schema(
         request=None, responses=serializers.ViewCountSerializer, auth=[{}, {"jwtAuth": []}]

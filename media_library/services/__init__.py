@@ -2,7 +2,12 @@
 `from media_library import services; services.video_delete(video=...)`."""
 
 from .categories import category_create, category_delete, category_update
-from .processing import video_process, video_processing_enqueue, videos_requeue_stuck
+from .processing import (
+    video_process,
+    video_processing_enqueue,
+    videos_requeue_stuck,
+    videos_resend_unqueued,
+)
 from .publishing import video_publish_film
 from .quota import quota_release, quota_reserve, quota_true_up, quotas_reset_weekly
 from .resumable import (
@@ -38,4 +43,5 @@ __all__ = [
     "video_update",
     "video_upload",
     "videos_requeue_stuck",
+    "videos_resend_unqueued",
 ]
