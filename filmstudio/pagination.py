@@ -1,14 +1,34 @@
 """The one way lists are paginated: `?page=` and `?page_size=`."""
 
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination as DRFPageNumberPagination
 from rest_framework.response import Response
 
 
 class PageNumberPagination(DRFPageNumberPagination):
-    """`?page=` and `?page_size=` (at most 100, so one request cannot read a whole table)."""
+    """`?page=` and `?page_size=` (at most 100, so one request cannot read a whole table).
+    A page size that is not a whole number from 1 to 100 is a 400, as the schema says (DRF
+    would quietly use the default)."""
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            message = f"A whole number from 1 to {self.max_page_size}."
+            raise ValidationError({self.page_size_query_param: [message]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
 
 
 def paginated_response(

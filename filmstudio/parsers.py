@@ -1,5 +1,6 @@
-"""The request parsers every API view uses (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES): DRF's,
-with two guarantees added. A body the JSON decoder cannot take (nesting deeper than Python's
+"""The request parsers of the API: JSON for every view (REST_FRAMEWORK's
+DEFAULT_PARSER_CLASSES, the only body the schema documents), multipart for file uploads.
+DRF's, with two guarantees added. A body the JSON decoder cannot take (nesting deeper than Python's
 recursion limit, invalid UTF-8) is a 400 `parse_error`, not a 500; and every text value and
 key of a parsed body passes `filmstudio.text.text_check` (400 `invalid_characters`)."""
 
@@ -17,13 +18,6 @@ class JSONParser(parsers.JSONParser):
             # json raises RecursionError for deep nesting: a ValueError DRF would catch it.
             raise ParseError(f"JSON parse error - {exc.__class__.__name__}") from None
         return text_check(data)
-
-
-class FormParser(parsers.FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        text_check({key: data.getlist(key) for key in data})
-        return data
 
 
 class MultiPartParser(parsers.MultiPartParser):

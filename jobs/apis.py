@@ -19,10 +19,12 @@ from filmstudio.downloads import signed_file_lifetime, signed_file_url
 from filmstudio.errors import Conflict
 from filmstudio.idempotency import idempotency_key
 from filmstudio.permissions import IsPlatformStaff
+from filmstudio.slots import SlotHeld, slot_acquire
 from projects.models import Asset
 from projects.selectors import project_get_for_user, result_asset
 
 from . import selectors, services, state
+from .errors import TooManyStreams
 from .models import Job
 from .renderers import EventStreamRenderer
 from .serializers import (
@@ -245,16 +247,34 @@ class JobEventsStreamApi(GenericAPIView):
 
     serializer_class = JobEventSerializer
     renderer_classes = [JSONRenderer, EventStreamRenderer]
+    may_throttle = True  # 429 `too_many_streams` (filmstudio.schema documents it)
 
-    @extend_schema(responses={(200, "text/event-stream"): OpenApiTypes.STR})
+    @extend_schema(
+        responses={
+            (200, "text/event-stream"): OpenApiResponse(
+                response=JobEventSerializer,
+                description=(
+                    "Server-Sent Events. Each `state` or `progress` event has `id:` (send it "
+                    "back as Last-Event-ID to resume) and one JobEvent (this schema) as JSON "
+                    'in `data:`; a last `end` event\'s data is `{"status": <final status>}`.'
+                ),
+            )
+        }
+    )
     def get(self, request, pk: int):
         job = selectors.job_get_for_user(user=request.user, job_id=pk)
         try:
             after = int(request.headers.get("Last-Event-ID") or 0)
         except ValueError:
             after = 0
+        # Each open stream holds a web thread: one user may not hold them all (429 past
+        # JOB_EVENTS_MAX_STREAMS_PER_USER; the slot is freed when the stream closes).
+        key = f"job-event-streams:user:{request.user.pk}"
+        limit = settings.JOB_EVENTS_MAX_STREAMS_PER_USER
+        if not slot_acquire(key, limit=limit, ttl=settings.JOB_EVENTS_MAX_SECONDS + 60):
+            raise TooManyStreams(f"At most {limit} event streams may be open at once.")
         response = StreamingHttpResponse(
-            _event_stream(job.pk, after), content_type="text/event-stream"
+            SlotHeld(key, _event_stream(job.pk, after)), content_type="text/event-stream"
         )
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream

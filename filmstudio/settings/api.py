@@ -9,14 +9,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    # DRF's parsers, plus a 400 (not a 500) for undecodable bodies and the one text rule
-    # (filmstudio/text.py) for every value of every body.
-    "DEFAULT_PARSER_CLASSES": [
-        "filmstudio.parsers.JSONParser",
-        "filmstudio.parsers.FormParser",
-        "filmstudio.parsers.MultiPartParser",
-    ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies only (what the schema documents; uploads declare multipart themselves),
+    # with a 400 (not a 500) for undecodable ones and the one text rule (filmstudio/text.py).
+    "DEFAULT_PARSER_CLASSES": ["filmstudio.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "filmstudio.schema.AutoSchema",
     "EXCEPTION_HANDLER": "filmstudio.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         # Brute-force guard on login: five tries a minute per client IP and per email.

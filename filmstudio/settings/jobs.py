@@ -38,6 +38,9 @@ JOB_CANCEL_TERMINATE = env.bool("JOB_CANCEL_TERMINATE", default=True)
 # stream may stay open before the client must reconnect (proxies cut idle streams anyway).
 JOB_EVENTS_POLL_INTERVAL = env.float("JOB_EVENTS_POLL_INTERVAL", default=1.0)
 JOB_EVENTS_MAX_SECONDS = env.int("JOB_EVENTS_MAX_SECONDS", default=15 * 60)
+# Open event streams per user (each holds a web thread while it lasts): the studio opens one
+# per job it watches; past this a 429 `too_many_streams` (clients poll GET /jobs/{id}).
+JOB_EVENTS_MAX_STREAMS_PER_USER = env.int("JOB_EVENTS_MAX_STREAMS_PER_USER", default=4)
 
 # --- Film stages. Each film job renders in its own folder here (manifest, clips, the
 # composed film). Every worker that runs film stages must see the same folder: one machine,
