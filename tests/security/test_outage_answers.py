@@ -2,6 +2,7 @@
 error shape with Retry-After where the request cannot be served, never a 500."""
 
 import pytest
+from django.test import override_settings
 from kombu.exceptions import OperationalError
 
 from tests.accounts.helpers import assert_error
@@ -12,23 +13,13 @@ pytestmark = pytest.mark.django_db
 DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
-@pytest.fixture
-def cache_down(settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": DEAD_REDIS,
-        }
-    }
-
-
-def test_login_while_the_throttle_cache_is_down_is_a_503_with_retry_after(
-    api_client, cache_down, settings
-):
+def test_login_while_the_throttle_cache_is_down_is_a_503_with_retry_after(api_client, settings):
     user = UserFactory()
-    response = api_client.post(
-        "/api/v1/auth/login", {"email": user.email, "password": DEFAULT_PASSWORD}, format="json"
-    )
+    backend = "django.core.cache.backends.redis.RedisCache"
+    with override_settings(CACHES={"default": {"BACKEND": backend, "LOCATION": DEAD_REDIS}}):
+        response = api_client.post(
+            "/api/v1/auth/login", {"email": user.email, "password": DEFAULT_PASSWORD}, format="json"
+        )
 
     assert_error(response, 503, "service_unavailable")
     assert response["Retry-After"] == str(settings.OUTAGE_RETRY_AFTER)
