@@ -194,6 +194,14 @@ def json_403(request, exception=None) -> JsonResponse:
     )
 
 
+def json_csrf_failure(request, reason: str = "") -> JsonResponse:
+    """CSRF_FAILURE_VIEW: a cookie-authenticated write without its CSRF token."""
+    return JsonResponse(
+        error_body("CSRF verification failed.", "csrf_failed"),
+        status=403,
+    )
+
+
 def json_404(request, exception=None) -> JsonResponse:
     return JsonResponse(error_body("Not found.", "not_found"), status=404)
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import apis, schema  # noqa: F401  (schema registers the OpenAPI auth extension)
@@ -27,7 +28,7 @@ urlpatterns = [
     re_path(r"^health/?$", health, name="health"),
     path("api/v1/", include(api_v1)),
     # Any other path under /api/ is the JSON 404, DEBUG or not (never the studio's page).
-    re_path(r"^api/", json_404),
+    re_path(r"^api/", csrf_exempt(json_404)),
     # django-allauth's headless API (Google and GitHub sign-in for the SPA).
     path("_allauth/", include("allauth.headless.urls")),
     path("accounts/", include("allauth.urls")),

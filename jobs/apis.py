@@ -241,26 +241,32 @@ def _event_stream(job_id: int, after_id: int):
         time.sleep(settings.JOB_EVENTS_POLL_INTERVAL)
 
 
+# One Server-Sent Event, as the schema describes each event of the stream.
+SSE_EVENT = {
+    "type": "object",
+    "description": (
+        "Server-Sent Events. `state` and `progress` events carry one JobEvent as JSON in "
+        "`data` and its id in `id` (send it back as Last-Event-ID to resume); the last, `end`, "
+        'carries `{"status": <final status>}`. The stream opens with a `retry` hint.'
+    ),
+    "properties": {
+        "event": {"type": "string", "enum": ["state", "progress", "end"]},
+        "id": {"type": "string"},
+        "data": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+}
+
+
 class JobEventsStreamApi(GenericAPIView):
     """Server-Sent Events: every state change and progress step of the job, from the start
     (or after `Last-Event-ID`), until the job reaches a terminal state."""
 
     serializer_class = JobEventSerializer
     renderer_classes = [JSONRenderer, EventStreamRenderer]
-    may_throttle = True  # 429 `too_many_streams` (filmstudio.schema documents it)
+    error_statuses = ("429",)  # `too_many_streams` (filmstudio.schema documents it)
 
-    @extend_schema(
-        responses={
-            (200, "text/event-stream"): OpenApiResponse(
-                response=JobEventSerializer,
-                description=(
-                    "Server-Sent Events. Each `state` or `progress` event has `id:` (send it "
-                    "back as Last-Event-ID to resume) and one JobEvent (this schema) as JSON "
-                    'in `data:`; a last `end` event\'s data is `{"status": <final status>}`.'
-                ),
-            )
-        }
-    )
+    @extend_schema(responses={(200, "text/event-stream"): OpenApiResponse(SSE_EVENT)})
     def get(self, request, pk: int):
         job = selectors.job_get_for_user(user=request.user, job_id=pk)
         try:

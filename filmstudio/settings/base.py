@@ -20,6 +20,8 @@ def _embedded_secret_key() -> str:
 SECRET_KEY = env("SECRET_KEY", default=None) or _embedded_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused CSRF check answers in the API's error shape, not Django's HTML page.
+CSRF_FAILURE_VIEW = "filmstudio.errors.json_csrf_failure"
 # The public origin of the API, used in links we send by email (password reset, invitations).
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
 FRONTEND_URL = env("FRONTEND_URL", default=SITE_URL)

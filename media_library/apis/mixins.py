@@ -4,7 +4,7 @@ from ..errors import QuotaExceeded
 class QuotaHeadersMixin:
     """A quota refusal says when the quota resets (Retry-After)."""
 
-    may_throttle = True  # the weekly quota's 429 (filmstudio.schema documents it)
+    error_statuses = ("429",)  # the weekly quota (filmstudio.schema documents it)
 
     def handle_exception(self, exc):
         response = super().handle_exception(exc)

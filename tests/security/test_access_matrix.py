@@ -9,21 +9,18 @@ import datetime as dt
 import re
 
 import pytest
-from django.urls import resolve
 from django.utils import timezone
-from drf_spectacular.generators import SchemaGenerator
-from rest_framework.permissions import SAFE_METHODS
 
 from accounts.models import Invitation
-from filmstudio.permissions import IsPlatformAdmin, IsPlatformStaff, ReadPublicWriteAdmin
 from jobs.models import Job
 from media_library.models import Category, UploadSession, Video
 from tests.factories import ProjectFactory, UserFactory
 from youtube_integration.models import ChannelConnection, Upload
 
+from .operations import operations
+
 pytestmark = pytest.mark.django_db
 
-METHODS = ("get", "post", "put", "patch", "delete", "head")
 # Operations whose callers prove themselves by other means than a login: a signed link, a
 # Stripe signature, Google's OAuth redirect. (Their own tests cover those proofs.)
 NOT_BY_LOGIN = {
@@ -33,32 +30,7 @@ NOT_BY_LOGIN = {
     # Cookie-authenticated (allauth's session); its own tests cover it.
     ("/api/v1/auth/social/token", "post"),
 }
-
-
-def _operations() -> list[tuple[str, str, dict]]:
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    return [
-        (path, method, operation)
-        for path, item in schema["paths"].items()
-        for method, operation in item.items()
-        if method in METHODS and (path, method) not in NOT_BY_LOGIN
-    ]
-
-
-OPERATIONS = _operations()
-
-
-def _anyone_may_call(operation: dict) -> bool:
-    security = operation.get("security")
-    return security is None or {} in security
-
-
-def _staff_only(path: str, method: str, owned: dict) -> bool:
-    view = resolve(_url(path, owned)).func.view_class
-    permissions = set(view.permission_classes)
-    if ReadPublicWriteAdmin in permissions:
-        return method.upper() not in SAFE_METHODS
-    return bool(permissions & {IsPlatformStaff, IsPlatformAdmin})
+OPERATIONS = [op for op in operations() if (op.path, op.method) not in NOT_BY_LOGIN]
 
 
 def _owned(owner) -> dict[str, object]:
@@ -134,7 +106,8 @@ def _call(client, method: str, url: str):
 
 def _mismatches(client, operations, expected: int, owned: dict) -> list[str]:
     wrong = []
-    for path, method, _ in operations:
+    for op in operations:
+        path, method = op.path, op.method
         response = _call(client, method, _url(path, owned))
         if response.status_code != expected:
             wrong.append(
@@ -158,26 +131,24 @@ def owned(first_creator):
 def test_the_matrix_walks_every_operation_of_the_schema():
     # A guard against a generator that silently finds nothing.
     assert len(OPERATIONS) > 60
-    assert any(path == "/api/v1/jobs/{id}" and m == "delete" for path, m, _ in OPERATIONS)
+    assert any(op.path == "/api/v1/jobs/{id}" and op.method == "delete" for op in OPERATIONS)
 
 
 def test_anonymous_callers_get_401_from_every_operation_that_needs_a_login(api_client, owned):
-    needs_login = [op for op in OPERATIONS if not _anyone_may_call(op[2])]
+    needs_login = [op for op in OPERATIONS if not op.anyone_may_call]
     assert _mismatches(api_client, needs_login, 401, owned) == []
 
 
 def test_a_creator_gets_404_for_every_operation_on_another_creators_objects(make_client, owned):
     on_objects = [
-        (path, method, operation)
-        for path, method, operation in OPERATIONS
-        if _on_private_object(path, owned) and not _staff_only(path, method, owned)
+        op for op in OPERATIONS if _on_private_object(op.path, owned) and not op.staff_only
     ]
     assert len(on_objects) > 20
     assert _mismatches(make_client(UserFactory()), on_objects, 404, owned) == []
 
 
 def test_a_creator_gets_403_from_every_staff_operation(make_client, owned):
-    staff = [op for op in OPERATIONS if _staff_only(op[0], op[1], owned)]
+    staff = [op for op in OPERATIONS if op.staff_only]
     assert len(staff) >= 8
     assert _mismatches(make_client(UserFactory()), staff, 403, owned) == []
 
