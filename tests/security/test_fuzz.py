@@ -173,6 +173,18 @@ def _failures(output: str) -> str:
 
 
 def test_the_whole_api_survives_the_fuzzer_as_a_creator_and_as_staff(live_api, creator, tmp_path):
+    # Headers up to 64 KB reach the app (the Procfile's gunicorn options): an over-long
+    # Idempotency-Key is the API's 400, not the server's HTML 431.
+    token = refresh_token_for(creator).access_token
+    long_key = requests.post(
+        f"{live_api}/api/v1/jobs",
+        json={"project": creator.projects.get().pk, "type": "script_analysis"},
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "k" * 9000},
+        timeout=20,
+    )
+    assert long_key.status_code == 400, long_key.text
+    assert long_key.json()["code"] == "invalid_idempotency_key"
+
     # The creator goes over every operation; staff over the operations only staff may call
     # (elsewhere a staff token acts as a creator's: that run already covered them).
     staff_ops = [op.schema["operationId"] for op in operations() if op.staff_only]
