@@ -182,8 +182,6 @@ def test_pool_processes_killed_again_and_again_the_job_completes_charged_once(
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child, signal.SIGKILL)
 
-    wait_for(
-        lambda: Job.objects.filter(pk=job_id, status=JobStatus.COMPLETED).first(), timeout=90
-    )
+    wait_for(lambda: Job.objects.filter(pk=job_id, status=JobStatus.COMPLETED).first(), timeout=90)
     assert _started(job_id, "image_generation", attempt=4)
     assert _captures(job_id) == 1
