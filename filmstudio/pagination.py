@@ -6,8 +6,8 @@ from rest_framework.response import Response
 
 
 class PageNumberPagination(DRFPageNumberPagination):
-    """`?page=` and `?page_size=` (at most 100, so one request cannot read a whole table).
-    A page size that is not a whole number from 1 to 100 is a 400, as the schema says (DRF
+    """`?page=` and `?page_size=` (capped at 100, so one request cannot read a whole table).
+    A page size that is not a whole number of at least 1 is a 400, as the schema says (DRF
     would quietly use the default)."""
 
     page_size_query_param = "page_size"
@@ -17,17 +17,15 @@ class PageNumberPagination(DRFPageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
-            message = f"A whole number from 1 to {self.max_page_size}."
+        if not raw.isdigit() or int(raw) < 1:
+            message = f"A whole number of at least 1 (larger than {self.max_page_size}: capped)."
             raise ValidationError({self.page_size_query_param: [message]})
-        return int(raw)
+        return min(int(raw), self.max_page_size)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             parameter["schema"]["minimum"] = 1
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"]["maximum"] = self.max_page_size
         return parameters
 
 

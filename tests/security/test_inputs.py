@@ -205,7 +205,7 @@ def test_a_number_where_the_schema_says_string_is_refused(auth_client):
     assert User.objects.get(pk=auth_client.user.pk).last_name != "0"
 
 
-@pytest.mark.parametrize("value", ["null", "0", "101", "-1", "ten"])
+@pytest.mark.parametrize("value", ["null", "0", "-1", "ten", "1.5"])
 def test_a_page_size_outside_the_schema_is_a_400(auth_client, value):
     body = assert_error(auth_client.get(f"/api/v1/projects?page_size={value}"), 400, "invalid")
     assert "page_size" in body["errors"]
