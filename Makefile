@@ -10,7 +10,7 @@ TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres:postgres@127.
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14} \
 	FILMSTUDIO_VAR_DIR=$(CURDIR)/var/test DEBUG=false SECURE_SSL_REDIRECT=false
 
-.PHONY: run test test-gpu lint demo bench services install superuser clean
+.PHONY: run test test-gpu lint demo bench chaos services install superuser clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt requirements/pipeline.txt
 	@[ -x $(BIN)/python ] || PYTHON=$(PYTHON) bash .ci/services.sh python
@@ -81,6 +81,14 @@ bench: $(STAMP) services
 	$(BENCH_ENV) $(BIN)/python bench/media.py
 	$(BENCH_ENV) $(BIN)/python bench/migrations.py
 	$(BENCH_ENV) $(BIN)/python bench/analytics.py
+
+# Jobs through real workers while the broker, workers and database fail (docs/operations.md);
+# several minutes: the sweeper runs every minute, as in production (CHAOS_ARGS=--fast: 10 s).
+chaos: $(STAMP) services
+	PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -tAc \
+	  "SELECT 1 FROM pg_database WHERE datname = 'filmstudio_bench'" | grep -q 1 \
+	  || PGPASSWORD=postgres createdb -h 127.0.0.1 -U postgres filmstudio_bench
+	$(BENCH_ENV) $(BIN)/python bench/chaos.py $(CHAOS_ARGS)
 
 clean:
 	rm -rf var/test .pytest_cache

@@ -112,6 +112,10 @@ class MeApi(generics.GenericAPIView):
     serializer_class = MeSerializer
     permission_classes = [IsAuthenticated]
 
+    def get_object(self):
+        # DRF's OPTIONS metadata asks for the object a PUT would change: the caller.
+        return self.request.user
+
     def get(self, request):
         return Response(MeSerializer(selectors.user_profile(user=request.user)).data)
 

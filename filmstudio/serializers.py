@@ -96,3 +96,15 @@ class AnalyticsSerializer(serializers.Serializer):
         fields["from"] = serializers.DateField()
         fields["to"] = serializers.DateField()
         return fields
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape (filmstudio/errors.py), as the schema documents it."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="Machine-readable: branch on this, not on detail.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Per field (dotted path for nested ones): what is wrong with it.",
+    )

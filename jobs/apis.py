@@ -20,10 +20,12 @@ from filmstudio.errors import Conflict
 from filmstudio.idempotency import idempotency_key
 from filmstudio.metrics import SSE_STREAMS
 from filmstudio.permissions import IsPlatformStaff
+from filmstudio.slots import SlotHeld, slot_acquire
 from projects.models import Asset
 from projects.selectors import project_get_for_user, result_asset
 
 from . import selectors, services, state
+from .errors import TooManyStreams
 from .models import Job
 from .renderers import EventStreamRenderer
 from .serializers import (
@@ -248,22 +250,46 @@ def _events(job_id: int, after_id: int):
         time.sleep(settings.JOB_EVENTS_POLL_INTERVAL)
 
 
+# One Server-Sent Event, as the schema describes each event of the stream.
+SSE_EVENT = {
+    "type": "object",
+    "description": (
+        "Server-Sent Events. `state` and `progress` events carry one JobEvent as JSON in "
+        "`data` and its id in `id` (send it back as Last-Event-ID to resume); the last, `end`, "
+        'carries `{"status": <final status>}`. The stream opens with a `retry` hint.'
+    ),
+    "properties": {
+        "event": {"type": "string", "enum": ["state", "progress", "end"]},
+        "id": {"type": "string"},
+        "data": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+}
+
+
 class JobEventsStreamApi(GenericAPIView):
     """Server-Sent Events: every state change and progress step of the job, from the start
     (or after `Last-Event-ID`), until the job reaches a terminal state."""
 
     serializer_class = JobEventSerializer
     renderer_classes = [JSONRenderer, EventStreamRenderer]
+    error_statuses = ("429",)  # `too_many_streams` (filmstudio.schema documents it)
 
-    @extend_schema(responses={(200, "text/event-stream"): OpenApiTypes.STR})
+    @extend_schema(responses={(200, "text/event-stream"): OpenApiResponse(SSE_EVENT)})
     def get(self, request, pk: int):
         job = selectors.job_get_for_user(user=request.user, job_id=pk)
         try:
             after = int(request.headers.get("Last-Event-ID") or 0)
         except ValueError:
             after = 0
+        # Each open stream holds a web thread: one user may not hold them all (429 past
+        # JOB_EVENTS_MAX_STREAMS_PER_USER; the slot is freed when the stream closes).
+        key = f"job-event-streams:user:{request.user.pk}"
+        limit = settings.JOB_EVENTS_MAX_STREAMS_PER_USER
+        if not slot_acquire(key, limit=limit, ttl=settings.JOB_EVENTS_MAX_SECONDS + 60):
+            raise TooManyStreams(f"At most {limit} event streams may be open at once.")
         response = StreamingHttpResponse(
-            _event_stream(job.pk, after), content_type="text/event-stream"
+            SlotHeld(key, _event_stream(job.pk, after)), content_type="text/event-stream"
         )
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream

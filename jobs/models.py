@@ -83,6 +83,9 @@ class Job(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     stage_started_at = models.DateTimeField(null=True, blank=True)
+    # Set while a try of the stage runs, refreshed every JOB_HEARTBEAT_INTERVAL by the worker
+    # running it, cleared when the try ends: a stale one means the worker is gone.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     # A stage waiting for an outside limit to lift (a provider's daily quota): no task holds
     # it, and the sweeper sends it again at this time.
     not_before = models.DateTimeField(null=True, blank=True)

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet, Sum
 
-from filmstudio.errors import Forbidden, NotFound
+from filmstudio.errors import NotFound
 
 from .errors import VideoNotReady
 from .models import Category, Video
@@ -27,11 +27,11 @@ def video_get_visible(*, user, video_id: int) -> Video:
 
 
 def video_get_editable(*, user, video_id: int) -> Video:
-    """A video `user` may change or delete: their own, or any for an admin. NotFound if they
-    cannot see it, Forbidden if they only may watch it."""
+    """A video `user` may change or delete: their own, or any for an admin. NotFound
+    otherwise, even for a public video they may watch: another user's object is a 404."""
     video = video_get_visible(user=user, video_id=video_id)
     if not (user.is_platform_admin or video.uploaded_by_id == user.id):
-        raise Forbidden("Only the uploader or an admin may change this video.")
+        raise NotFound("Video not found.")
     return video
 
 

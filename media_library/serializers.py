@@ -21,7 +21,7 @@ class UploaderSerializer(serializers.Serializer):
 
 
 class VideoSerializer(serializers.ModelSerializer):
-    category = CategorySerializer(read_only=True)
+    category = CategorySerializer(read_only=True, allow_null=True)
     uploaded_by = UploaderSerializer(read_only=True)
     # A plain string in the schema: other apps' `status` enums would collide by name.
     status = serializers.CharField(
@@ -91,6 +91,19 @@ class VideoListQuerySerializer(serializers.Serializer):
     order = serializers.ChoiceField(choices=["asc", "desc"], default="desc")
     # A few words, not a document: the words are each matched against title and description.
     search = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+
+
+class UserVideoListQuerySerializer(VideoListQuerySerializer):
+    uploaded_by = None  # the path names the uploader
+
+
+class VideoPageSerializer(serializers.Serializer):
+    """One page of videos (the schema of `paginated_response`'s envelope)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = VideoSerializer(many=True)
 
 
 class StreamQuerySerializer(serializers.Serializer):

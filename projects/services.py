@@ -1,6 +1,7 @@
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files import File
 from django.core.mail import send_mail
 from django.db import transaction
@@ -9,6 +10,7 @@ from django.utils import timezone
 from filmstudio.errors import Forbidden
 from filmstudio.services import audit_log, diff, model_update
 
+from .errors import ScriptTooLarge
 from .models import Asset, Project
 
 # The fields a project's owner may write (the API's serializer too); status and moderation
@@ -28,9 +30,22 @@ EDITABLE_FIELDS = (
 )
 
 
-def project_create(*, owner, **fields: Any) -> Project:
-    """Create a draft project owned by `owner`. Only EDITABLE_FIELDS are taken."""
+def _editable(fields: dict[str, Any]) -> dict[str, Any]:
+    """The owner-editable fields of `fields`; ScriptTooLarge (400 `script_too_large`) for a
+    screenplay over FILM_SCRIPT_MAX_BYTES (UTF-8), the limit every job applies to it."""
     data = {key: fields[key] for key in EDITABLE_FIELDS if key in fields}
+    limit = settings.FILM_SCRIPT_MAX_BYTES
+    size = len(str(data.get("script") or "").encode("utf-8", "surrogatepass"))
+    if size > limit:
+        message = f"The screenplay is {size} bytes; the limit is {limit}."
+        raise ScriptTooLarge(message, errors={"script": [message]})
+    return data
+
+
+def project_create(*, owner, **fields: Any) -> Project:
+    """Create a draft project owned by `owner`. Only EDITABLE_FIELDS are taken; a screenplay
+    over the jobs' size limit is refused (ScriptTooLarge)."""
+    data = _editable(fields)
     project = Project(owner=owner, **data)
     project.full_clean()
     project.save()
@@ -40,8 +55,9 @@ def project_create(*, owner, **fields: Any) -> Project:
 @transaction.atomic
 def project_update(*, project: Project, **fields: Any) -> Project:
     """Change the owner-editable fields of `project`; anything else is ignored. A new
-    screenplay revokes a staff approval (moderation reads it again)."""
-    data = {key: fields[key] for key in EDITABLE_FIELDS if key in fields}
+    screenplay revokes a staff approval (moderation reads it again); one over the jobs' size
+    limit is refused (ScriptTooLarge)."""
+    data = _editable(fields)
     script_changed = "script" in data and data["script"] != project.script
     if script_changed and project.moderation_status == Project.ModerationStatus.APPROVED:
         # Staff approved the text they read, not the next one: it is moderated again.

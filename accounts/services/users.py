@@ -22,7 +22,9 @@ from accounts.selectors import user_by_email
 from accounts.services.invitations import invitation_check, invitation_use
 from accounts.services.tokens import tokens_issue, user_tokens_revoke
 from billing.services import credit_account_get_or_create
+from filmstudio.errors import ServiceUnavailable
 from filmstudio.models import SiteConfig
+from filmstudio.outage import OUTAGE_ERRORS
 from filmstudio.selectors import site_config_get
 from filmstudio.services import model_update
 
@@ -144,11 +146,15 @@ def password_reset_request(*, email: str) -> None:
 
     The request does the same work whatever the address (no lookup, no SMTP round trip), so
     neither the answer nor its timing reveals whether an account exists; the worker decides
-    (`password_reset_email_send`).
+    (`password_reset_email_send`). Raises ServiceUnavailable (503, whatever the address)
+    when the broker cannot take the mail: nothing was stored, the user asks again.
     """
     from accounts.tasks import password_reset_email_task  # tasks import the services
 
-    password_reset_email_task.delay(email=email)
+    try:
+        password_reset_email_task.delay(email=email)
+    except OUTAGE_ERRORS as exc:
+        raise ServiceUnavailable("Password reset is unavailable; try again shortly.") from exc
 
 
 def password_reset_email_send(*, email: str) -> bool:

@@ -19,6 +19,16 @@ JOB_RETRY_JITTER = env.float("JOB_RETRY_JITTER", default=2.0)
 # The sweeper gives a stage this long past its hard time limit before calling it stuck: a
 # redelivered task (after the visibility timeout) must get its chance first.
 JOB_SWEEPER_GRACE = env.int("JOB_SWEEPER_GRACE", default=5 * 60)
+# A running try refreshes its job's heartbeat this often (seconds; one UPDATE each). The
+# sweeper calls a worker gone when a heartbeat is older than the timeout: six missed beats,
+# so a busy machine or a database blip is not taken for a death, and a SIGKILLed worker's
+# stage runs again within timeout + one sweep (about 2.5 minutes by default).
+JOB_HEARTBEAT_INTERVAL = env.float("JOB_HEARTBEAT_INTERVAL", default=15.0)
+JOB_HEARTBEAT_TIMEOUT = env.int("JOB_HEARTBEAT_TIMEOUT", default=90)
+# A queued job (or one between two stages) whose message the broker does not hold after this
+# many seconds is sent again: the broker lost it (a restart without persistence). Long enough
+# for a message in flight to land; the broker is read only when such jobs exist.
+JOB_LOST_AFTER = env.int("JOB_LOST_AFTER", default=60)
 # How many times the sweeper re-enqueues a stuck stage before failing the job.
 JOB_SWEEPER_MAX_REQUEUES = env.int("JOB_SWEEPER_MAX_REQUEUES", default=2)
 # Cancel kills the running stage process (prefork pool) instead of waiting for its next
@@ -28,6 +38,9 @@ JOB_CANCEL_TERMINATE = env.bool("JOB_CANCEL_TERMINATE", default=True)
 # stream may stay open before the client must reconnect (proxies cut idle streams anyway).
 JOB_EVENTS_POLL_INTERVAL = env.float("JOB_EVENTS_POLL_INTERVAL", default=1.0)
 JOB_EVENTS_MAX_SECONDS = env.int("JOB_EVENTS_MAX_SECONDS", default=15 * 60)
+# Open event streams per user (each holds a web thread while it lasts): the studio opens one
+# per job it watches; past this a 429 `too_many_streams` (clients poll GET /jobs/{id}).
+JOB_EVENTS_MAX_STREAMS_PER_USER = env.int("JOB_EVENTS_MAX_STREAMS_PER_USER", default=4)
 
 # --- Film stages. Each film job renders in its own folder here (manifest, clips, the
 # composed film). Every worker that runs film stages must see the same folder: one machine,

@@ -4,7 +4,8 @@
 - `lifecycle`: the stage steps the workers drive (begin, progress, work, finish, fail).
 - `actions`: what users and staff do (cancel, retry, the staff status override).
 - `staff`: staff retries (one or a bounded batch) and the audited status override.
-- `sweeper`: stages lost on the way to the broker or stuck past their time limit.
+- `sweeper`: stages lost on the way to the broker or in it, whose worker is gone (no
+  heartbeat, see `heartbeat`), or stuck past their time limit.
 - `estimates`: a screenplay's breakdown and a job's price before anything exists (read-only).
 
 Underneath: `locking` (the one lock-and-check helper every lifecycle action goes through),
@@ -24,6 +25,7 @@ from .creation import (
 )
 from .dispatch import BROKER_PRIORITY
 from .estimates import job_estimate, script_analyse
+from .heartbeat import stage_heartbeat
 from .lifecycle import (
     StageLimits,
     job_fail,
@@ -68,5 +70,6 @@ __all__ = [
     "script_analyse",
     "script_seconds_estimate",
     "script_validate",
+    "stage_heartbeat",
     "stage_limits",
 ]

@@ -3,7 +3,12 @@
 
 from .categories import category_create, category_delete, category_update
 from .moderation import moderation_decide, video_moderate, video_report, video_set_published
-from .processing import video_process, video_processing_enqueue, videos_requeue_stuck
+from .processing import (
+    video_process,
+    video_processing_enqueue,
+    videos_requeue_stuck,
+    videos_resend_unqueued,
+)
 from .publishing import video_publish_film
 from .quota import quota_release, quota_reserve, quota_true_up, quotas_reset_weekly
 from .resumable import (
@@ -43,4 +48,5 @@ __all__ = [
     "video_update",
     "video_upload",
     "videos_requeue_stuck",
+    "videos_resend_unqueued",
 ]

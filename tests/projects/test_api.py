@@ -190,7 +190,7 @@ def test_a_script_with_nul_bytes_is_refused_not_a_server_error(auth_client):
     )
 
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid"
+    assert response.json()["code"] == "invalid_characters"
     assert "script" in response.json()["errors"]
 
 
