@@ -35,6 +35,7 @@ from accounts.throttles import (
     PasswordResetIPThrottle,
 )
 from filmstudio.permissions import IsPlatformAdmin, IsPlatformStaff
+from filmstudio.query import query_data
 
 User = get_user_model()
 
@@ -181,7 +182,7 @@ class AdminUserListApi(generics.ListAPIView):
     filter_backends: list = []  # filtering is explicit (validated query serializer)
 
     def get_queryset(self):
-        query = AdminUserFilterSerializer(data=self.request.query_params)
+        query = AdminUserFilterSerializer(data=query_data(self.request))
         query.is_valid(raise_exception=True)
         filters = dict(query.validated_data)
         return selectors.users_list(search=filters.pop("search"), filters=filters)

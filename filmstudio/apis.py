@@ -17,6 +17,7 @@ from .downloads import signed_file_name
 from .errors import LinkExpired, NotFound
 from .pagination import paginated_response
 from .permissions import IsPlatformAdmin, IsPlatformStaff
+from .query import query_data
 from .serializers import (
     AnalyticsQuerySerializer,
     AnalyticsSerializer,
@@ -74,7 +75,7 @@ class AuditListApi(generics.GenericAPIView):
 
     @extend_schema(parameters=[AuditFilterSerializer], responses=AuditEntrySerializer(many=True))
     def get(self, request: Request) -> Response:
-        filters = AuditFilterSerializer(data=request.query_params)
+        filters = AuditFilterSerializer(data=query_data(request))
         filters.is_valid(raise_exception=True)
         return paginated_response(
             queryset=selectors.audit_entries(filters=filters.validated_data),
@@ -96,6 +97,6 @@ class AnalyticsApi(generics.GenericAPIView):
 
     @extend_schema(parameters=[AnalyticsQuerySerializer])
     def get(self, request: Request) -> Response:
-        query = AnalyticsQuerySerializer(data=request.query_params)
+        query = AnalyticsQuerySerializer(data=query_data(request))
         query.is_valid(raise_exception=True)
         return Response(AnalyticsSerializer(analytics(**query.validated_data)).data)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from filmstudio.pagination import paginated_response
 from filmstudio.permissions import IsPlatformStaff
+from filmstudio.query import query_data
 
 from . import selectors, services
 from .serializers import (
@@ -29,7 +30,7 @@ class FailedJobListApi(GenericAPIView):
 
     @extend_schema(parameters=[FailedJobFilterSerializer], responses=FailedJobSerializer(many=True))
     def get(self, request):
-        filters = FailedJobFilterSerializer(data=request.query_params)
+        filters = FailedJobFilterSerializer(data=query_data(request))
         filters.is_valid(raise_exception=True)
         return paginated_response(
             queryset=selectors.failed_jobs(filters=filters.validated_data),

@@ -48,6 +48,9 @@ def _owned(owner) -> dict[str, object]:
     return {
         # Staff operations' objects (a creator is refused before any lookup).
         "admin/users": owner.pk,
+        "admin/jobs": job.pk,
+        "admin/moderation": "project",  # {kind}; its {id} is found by the first segment
+        "admin": project.pk,
         "users": owner.pk,  # a public list (their public videos): not an object to hide
         "invitations": invitation.pk,
         "categories": Category.objects.create(name="Drama", slug="drama").pk,

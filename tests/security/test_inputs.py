@@ -216,3 +216,19 @@ def test_a_form_encoded_body_is_refused_where_only_json_is_documented(auth_clien
         "/api/v1/projects", "title=x", content_type="application/x-www-form-urlencoded"
     )
     assert_error(response, 415, "unsupported_media_type")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/admin/analytics?to=",
+        "/api/v1/admin/audit?until=",
+        "/api/v1/admin/jobs/failed?since=",
+        "/api/v1/admin/users?joined_before=",
+        "/api/v1/admin/users?joined_after=not-a-date",
+    ],
+)
+def test_an_empty_or_malformed_date_filter_is_a_400_not_the_unfiltered_list(admin_client, url):
+    response = admin_client.get(url)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"
