@@ -81,6 +81,12 @@ class Video(models.Model):
     # Claims so far: a video that keeps killing its worker (or outrunning the time limit) is
     # failed after MEDIA_MAX_PROCESSING_ATTEMPTS instead of being re-queued every hour forever.
     processing_attempts = models.PositiveSmallIntegerField(default=0)
+    # A web-ready upload is playable (completed) as soon as its remux is stored; its lower
+    # renditions are then encoded by a second task and recorded one by one as they land.
+    # These are the ones still to come, and that task's claim (like processing's above).
+    renditions_pending = models.JSONField(default=list, blank=True)
+    renditions_started_at = models.DateTimeField(null=True, blank=True)
+    renditions_attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

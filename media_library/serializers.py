@@ -27,7 +27,15 @@ class VideoSerializer(serializers.ModelSerializer):
     status = serializers.CharField(
         read_only=True, help_text="pending | processing | completed | failed"
     )
-    renditions = serializers.SerializerMethodField()
+    renditions = serializers.SerializerMethodField(
+        help_text="The renditions ready to stream, best first."
+    )
+    renditions_pending = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Lower renditions still being encoded (a web-ready upload is playable "
+        "before they land); empty when there are none.",
+    )
     stream_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
 
@@ -48,6 +56,7 @@ class VideoSerializer(serializers.ModelSerializer):
             "storage_bytes",
             "view_count",
             "renditions",
+            "renditions_pending",
             "stream_url",
             "thumbnail_url",
             "created_at",

@@ -9,22 +9,38 @@ from .services import (
     quotas_reset_weekly,
     upload_sessions_expire,
     video_process,
+    video_renditions_process,
     videos_requeue_stuck,
     videos_resend_unqueued,
 )
 
+# Encoding tasks: acknowledged once done, so a killed worker's message is delivered again.
+LONG_MEDIA_TASK = {
+    "queue_name": Queue.MEDIA,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "soft_time_limit": settings.MEDIA_TASK_SOFT_TIME_LIMIT,
+    "time_limit": settings.MEDIA_TASK_TIME_LIMIT,
+}
+
 
 @shared_task(
     name="media_library.video_process",
-    queue_name=Queue.MEDIA,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    soft_time_limit=settings.MEDIA_TASK_SOFT_TIME_LIMIT,
-    time_limit=settings.MEDIA_TASK_TIME_LIMIT,
+    **LONG_MEDIA_TASK,
 )
 def video_process_task(video_id: int) -> str | None:
     video = video_process(video_id=video_id)
     return video.status if video else None
+
+
+@shared_task(
+    name="media_library.video_renditions",
+    **LONG_MEDIA_TASK,
+)
+def video_renditions_task(video_id: int) -> list[str] | None:
+    """The lower renditions of a web-ready video that is already playable."""
+    video = video_renditions_process(video_id=video_id)
+    return video.available_renditions if video else None
 
 
 @shared_task(name="media_library.quotas_reset_weekly", queue_name=Queue.MEDIA)

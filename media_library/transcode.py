@@ -154,9 +154,12 @@ def run_ffmpeg(command: list[str], *, timeout: float | None = None) -> None:
         raise TranscodeError(lines[-1] if lines else f"ffmpeg exited with {done.returncode}.")
 
 
-def transcode(*, source: str, probe: ProbeResult, workdir: Path) -> tuple[dict[str, Path], Path]:
-    """Write every rendition and the thumbnail into `workdir`; return their paths."""
-    plans = plan_renditions(probe)
+def transcode(
+    *, source: str, probe: ProbeResult, workdir: Path, plans: list[RenditionPlan] | None = None
+) -> tuple[dict[str, Path], Path]:
+    """Write the renditions of `plans` (default: every one) and the thumbnail into
+    `workdir`; return their paths."""
+    plans = plan_renditions(probe) if plans is None else plans
     outputs = {p.rendition: workdir / f"{p.rendition}.mp4" for p in plans}
     run_ffmpeg(
         build_command(
@@ -166,3 +169,11 @@ def transcode(*, source: str, probe: ProbeResult, workdir: Path) -> tuple[dict[s
     thumb = workdir / "thumbnail.jpg"
     run_ffmpeg(build_thumbnail_command(source=source, probe=probe, output=str(thumb)), timeout=120)
     return outputs, thumb
+
+
+def encode_rendition(*, source: str, probe: ProbeResult, rendition: str, output: Path) -> None:
+    """Encode one lower rendition of `source` (H.264/AAC, scaled to its tier) into `output`."""
+    plan = RenditionPlan(rendition, RENDITION_LINES[Rendition(rendition)], copy=False)
+    run_ffmpeg(
+        build_command(source=source, probe=probe, outputs={rendition: str(output)}, plans=[plan])
+    )

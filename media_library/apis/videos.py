@@ -177,7 +177,10 @@ class VideoStreamApi(APIView):
         name = selectors.video_rendition_name(
             video=video, rendition=query.validated_data.get("rendition")
         )
-        return stored_file_response(request, name=name, content_type="video/mp4")
+        response = stored_file_response(request, name=name, content_type="video/mp4")
+        # Which renditions can be asked for now (a web-ready upload's lower ones come later).
+        response["X-Renditions-Ready"] = ",".join(video.available_renditions)
+        return response
 
 
 class VideoThumbnailApi(APIView):

@@ -11,6 +11,7 @@ from .processing import (
 )
 from .publishing import video_publish_film
 from .quota import quota_release, quota_reserve, quota_true_up, quotas_reset_weekly
+from .renditions import video_renditions_process
 from .resumable import (
     upload_session_append,
     upload_session_create,
@@ -43,6 +44,7 @@ __all__ = [
     "video_processing_enqueue",
     "video_publish_film",
     "video_register_view",
+    "video_renditions_process",
     "video_report",
     "video_set_published",
     "video_update",

@@ -15,12 +15,18 @@ from django.utils import timezone
 
 from celery_app.broker import queued_task_ids
 from filmstudio import files
-from filmstudio.outage import OUTAGE_ERRORS
 from filmstudio.selectors import site_config_get
 
 from ..models import Video
 from ..probe import ProbeError, probe_video
-from ..transcode import TranscodeError, transcode
+from ..transcode import TranscodeError, plan_renditions, transcode
+from .renditions import (
+    publish,
+    renditions_requeue_stuck,
+    renditions_task_id,
+    renditions_waiting,
+    send_renditions,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +38,13 @@ def processing_task_id(video_id: int) -> str:
 
 
 def _send_processing(video_id: int) -> bool:
-    """Publish the processing task; False (logged) when the broker cannot be reached: the
-    video stays pending and `videos_resend_unqueued` sends it once the broker is back."""
+    """Publish the processing task; when the broker cannot be reached the video stays
+    pending and `videos_resend_unqueued` sends it once the broker is back."""
     from ..tasks import video_process_task  # the tasks import the services
 
-    try:
-        video_process_task.apply_async(args=[video_id], task_id=processing_task_id(video_id))
-    except OUTAGE_ERRORS as exc:
-        logger.error("Could not queue processing of video %s: %s", video_id, exc)
-        return False
-    return True
+    return publish(
+        video_process_task, video_id, task_id=processing_task_id(video_id), what="processing"
+    )
 
 
 def video_processing_enqueue(video: Video) -> None:
@@ -63,13 +66,17 @@ def videos_resend_unqueued(*, now: dt.datetime | None = None) -> int | None:
             created_at__lt=now - dt.timedelta(seconds=settings.MEDIA_RESEND_AFTER),
         ).values_list("id", flat=True)[:500]
     )
-    if not waiting:
+    # Completed web-ready videos whose lower renditions were never picked up, too.
+    following = renditions_waiting(since=now - dt.timedelta(seconds=settings.MEDIA_RESEND_AFTER))
+    if not waiting and not following:
         return 0
     held = queued_task_ids()
     if held is None:
         return None
     lost = [video_id for video_id in waiting if processing_task_id(video_id) not in held]
-    return sum(_send_processing(video_id) for video_id in lost)
+    sent = sum(_send_processing(video_id) for video_id in lost)
+    lost = [video_id for video_id in following if renditions_task_id(video_id) not in held]
+    return sent + sum(send_renditions(video_id) for video_id in lost)
 
 
 def video_process(*, video_id: int) -> Video | None:
@@ -79,7 +86,9 @@ def video_process(*, video_id: int) -> Video | None:
     older than the task time limit, left by a dead worker, while it has attempts left);
     does nothing if another worker holds it, it is finished, or it was deleted. Ends
     `completed` with every rendition, thumbnail, duration and stream info stored, or
-    `failed` with the error. The original is
+    `failed` with the error. A web-ready source is `completed` (playable) as soon as its
+    remux and thumbnail are stored: its lower renditions are left in `renditions_pending`
+    for `video_renditions_process` (queued here, on the media queue). The original is
     removed afterwards unless the site keeps originals. Returns the video, or None if it
     was not claimed."""
     now = timezone.now()
@@ -99,8 +108,12 @@ def video_process(*, video_id: int) -> Video | None:
     try:
         with files.local_copy(video.original.name) as source:
             probe = probe_video(source)
-            outputs, thumb = transcode(source=source, probe=probe, workdir=workdir)
+            plans = plan_renditions(probe)
+            # Web-ready: the stream copy alone now; the lower renditions follow from it.
+            now_plans, later = (plans[:1], plans[1:]) if probe.web_ready else (plans, [])
+            outputs, thumb = transcode(source=source, probe=probe, workdir=workdir, plans=now_plans)
         updates: dict = {"duration": probe.duration, "stream_info": probe.stream_info()}
+        updates["renditions_pending"] = [plan.rendition for plan in later]
         total = 0
         renditions = {}
         for rendition, path in outputs.items():
@@ -130,6 +143,8 @@ def video_process(*, video_id: int) -> Video | None:
             return None
         if not keep:
             default_storage.delete(video.original.name)
+        if later:
+            send_renditions(video.id)
     except (ProbeError, TranscodeError, OSError) as exc:
         logger.warning("Video %s failed to process: %s", video.id, exc)
         files.storage_delete_many(stored)
@@ -177,4 +192,4 @@ def videos_requeue_stuck() -> int:
     )
     for video_id in ids:
         video_process_task.apply_async(args=[video_id], task_id=processing_task_id(video_id))
-    return len(ids)
+    return len(ids) + renditions_requeue_stuck()

@@ -86,3 +86,30 @@ def test_a_pending_video_whose_message_the_broker_holds_is_not_sent_twice(
     monkeypatch.setattr(processing, "queued_task_ids", lambda: held)
 
     assert videos_resend_unqueued(now=timezone.now() + dt.timedelta(hours=1)) == 0
+
+
+def test_lower_renditions_whose_message_was_lost_are_sent_once_the_broker_is_back(
+    auth_client, videos, monkeypatch
+):
+    # given a web-ready upload made playable while the broker refused the renditions task
+    def refused(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.video_process_task, "apply_async", lambda args, task_id: None)
+    monkeypatch.setattr(tasks.video_renditions_task, "apply_async", refused)
+    video_id = upload(auth_client, videos["hd720_ready"]).json()["id"]
+    video = processing.video_process(video_id=video_id)
+    assert (video.status, video.renditions_pending) == (Video.Status.COMPLETED, ["480p"])
+
+    # when the broker is back (and empty), the resend sweep sends it, once, not too soon
+    sent: list[str] = []
+    monkeypatch.setattr(
+        tasks.video_renditions_task, "apply_async", lambda args, task_id: sent.append(task_id)
+    )
+    monkeypatch.setattr(processing, "queued_task_ids", set)
+    assert videos_resend_unqueued() == 0
+    assert videos_resend_unqueued(now=timezone.now() + dt.timedelta(minutes=2)) == 1
+    assert sent == [f"video-renditions-{video_id}"]
+    held = set(sent)
+    monkeypatch.setattr(processing, "queued_task_ids", lambda: held)
+    assert videos_resend_unqueued(now=timezone.now() + dt.timedelta(minutes=2)) == 0

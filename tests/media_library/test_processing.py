@@ -13,7 +13,7 @@ from filmstudio.models import SiteConfig
 from media_library import transcode
 from media_library.models import Video
 from media_library.probe import probe_video
-from media_library.services import video_process
+from media_library.services import video_process, video_renditions_process
 from projects.models import Asset
 from tests.factories import ProjectFactory
 from tests.media_library.conftest import stored_files, upload
@@ -67,8 +67,10 @@ def test_web_ready_source_is_remuxed_not_reencoded(auth_client, videos):
     source = probe_video(str(videos["hd720_ready"]))
     assert source.web_ready
 
-    # when processed
+    # when processed (the remux, then the lower renditions' task)
     video = _processed(auth_client, videos["hd720_ready"])
+    assert video.available_renditions == ["720p"]
+    video = video_renditions_process(video_id=video.id)
 
     # then the 720p rendition carries the very same video packets (copy), 480p is encoded
     assert video.status == Video.Status.COMPLETED, video.error
