@@ -86,6 +86,9 @@ class Job(models.Model):
     # A stage waiting for an outside limit to lift (a provider's daily quota): no task holds
     # it, and the sweeper sends it again at this time.
     not_before = models.DateTimeField(null=True, blank=True)
+    # When the job took one of its owner's running slots (jobs/services/admission.py); empty
+    # while it waits for one (QUEUED, no task sent).
+    admitted_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -93,6 +96,7 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["owner", "-created_at"]),
             models.Index(fields=["status", "stage_started_at"]),
+            models.Index(fields=["owner", "status"], name="jobs_job_owner_status_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -15,7 +15,15 @@ class JobCreateSerializer(serializers.Serializer):
     project = serializers.IntegerField(min_value=1)
     type = serializers.ChoiceField(choices=CREATABLE_TYPES)
     parameters = serializers.JSONField(required=False, default=dict)
-    priority = serializers.ChoiceField(choices=JobPriority.choices, default=JobPriority.NORMAL)
+    priority = serializers.ChoiceField(
+        choices=JobPriority.choices,
+        default=JobPriority.NORMAL,
+        help_text=(
+            "Among queued stages, high runs before normal before low, and among your jobs "
+            "waiting for a running slot. Honoured on the Redis broker; the embedded "
+            "filesystem broker ignores it (stages run in the order they were sent)."
+        ),
+    )
 
 
 class JobListFilterSerializer(serializers.Serializer):

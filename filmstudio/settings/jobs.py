@@ -29,9 +29,19 @@ JOB_CANCEL_TERMINATE = env.bool("JOB_CANCEL_TERMINATE", default=True)
 JOB_EVENTS_POLL_INTERVAL = env.float("JOB_EVENTS_POLL_INTERVAL", default=1.0)
 JOB_EVENTS_MAX_SECONDS = env.int("JOB_EVENTS_MAX_SECONDS", default=15 * 60)
 
+# --- Fair share (jobs/services/admission.py). How many jobs of one creator run at once, by
+# plan code: past it, jobs are accepted and wait (queued) until one of theirs ends, so one
+# creator cannot fill every worker. A free creator gets one film at a time; paying plans a
+# few in parallel (a full generation keeps one or two workers busy). 0: no limit.
+JOB_RUNNING_LIMITS: dict = env.json(
+    "JOB_RUNNING_LIMITS", default={"free": 1, "pro": 3, "enterprise": 10}
+)
+# A plan not named above (a new row in the catalogue).
+JOB_RUNNING_LIMIT_DEFAULT = env.int("JOB_RUNNING_LIMIT_DEFAULT", default=1)
+
 # --- Film stages. Each film job renders in its own folder here (manifest, clips, the
-# composed film). Every worker that runs film stages must see the same folder: one machine,
-# or a shared volume.
+# composed film): local scratch, pulled from and pushed to storage around every stage
+# (jobs/film_storage.py), so workers share no disk and may lose it at any time.
 FILM_WORK_DIR = env("FILM_WORK_DIR", default=str(VAR_DIR / "film-work"))
 # A failed job's work dir is kept this long for a retry, then the hourly clean-up removes it.
 FILM_WORK_KEEP_FAILED_DAYS = env.int("FILM_WORK_KEEP_FAILED_DAYS", default=7)

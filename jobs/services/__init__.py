@@ -4,6 +4,7 @@
 - `lifecycle`: the stage steps the workers drive (begin, progress, work, finish, fail).
 - `actions`: what users and staff do (cancel, retry, the staff status override).
 - `sweeper`: stages lost on the way to the broker or stuck past their time limit.
+- `admission`: fair share, each creator's running slots (their plan's limit) and who waits.
 - `estimates`: a screenplay's breakdown and a job's price before anything exists (read-only).
 
 Underneath: `locking` (the one lock-and-check helper every lifecycle action goes through),
@@ -13,6 +14,7 @@ Status changes go through `jobs.state` (row lock + transition table).
 
 from ..errors import IdempotencyKeyReused, InvalidScript
 from .actions import job_cancel, job_retry, job_set_status
+from .admission import jobs_admit_waiting, running_limit
 from .creation import (
     job_cost,
     job_create,
@@ -56,9 +58,11 @@ __all__ = [
     "job_stage_finish",
     "job_stage_wait",
     "job_stage_work",
+    "jobs_admit_waiting",
     "jobs_sweep_stuck",
     "project_regenerate",
     "retry_backoff",
+    "running_limit",
     "script_analyse",
     "script_seconds_estimate",
     "script_validate",

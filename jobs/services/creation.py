@@ -17,6 +17,7 @@ from ..models import Job, JobPriority, JobStatus, JobType
 from ..moderation import MODERATION_STAGE, moderation_message, script_moderate
 from ..parameters import parameters_validate
 from ..stages import SCRIPT_TYPES, job_price, stages_for
+from .admission import admit_locked
 from .dispatch import stage_enqueue
 from .settlement import fail_locked, project_follow, reserve
 
@@ -158,12 +159,17 @@ def job_create(
                 fail_locked(job, stage=MODERATION_STAGE, code="content_flagged", message=message)
                 project_flag_for_review(project=project)
                 return job, True
-            stage_enqueue(job, first, save=False)
+            if admit_locked(job):
+                stage_enqueue(job, first, save=False)
+                note = f"{cost} credits reserved"
+            else:
+                note = f"{cost} credits reserved; waits for one of your running jobs to end"
             state.transition(
                 job,
                 JobStatus.QUEUED,
-                message=f"{cost} credits reserved",
+                message=note,
                 celery_task_id=job.celery_task_id,
+                admitted_at=job.admitted_at,
             )
             project_follow(job, Project.Status.GENERATING)
     except IntegrityError:

@@ -24,7 +24,9 @@ def _unsent(now: datetime) -> Guard:
     def guard(job: Job) -> bool:
         waiting = job.not_before is not None and job.not_before > now
         live = job.status not in state.TERMINAL
-        return live and not job.celery_task_id and not job.stage_started_at and not waiting
+        admitted = job.admitted_at is not None  # else it waits for a running slot
+        unsent = not job.celery_task_id and not job.stage_started_at
+        return live and admitted and unsent and not waiting
 
     return guard
 
@@ -89,6 +91,7 @@ def jobs_sweep_stuck(*, now=None) -> dict:
             status__in=state.LIVE,
             celery_task_id="",
             stage_started_at__isnull=True,
+            admitted_at__isnull=False,
             updated_at__lt=now - timedelta(seconds=settings.JOB_RESEND_AFTER),
         )
         .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
