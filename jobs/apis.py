@@ -27,6 +27,8 @@ from .models import Job
 from .renderers import EventStreamRenderer
 from .serializers import (
     DownloadUrlSerializer,
+    JobBatchCreateSerializer,
+    JobBatchSerializer,
     JobCreateSerializer,
     JobDetailSerializer,
     JobEstimateResultSerializer,
@@ -320,3 +322,59 @@ class JobEstimateApi(GenericAPIView):
             script=data.validated_data.get("script"),
         )
         return Response(estimate)
+
+
+def _batch(batch_id, user) -> dict:
+    batch = selectors.batch_get_for_user(user=user, batch_id=batch_id)
+    return JobBatchSerializer(selectors.batch_summary(batch=batch)).data
+
+
+class JobBatchCreateApi(GenericAPIView):
+    """Create up to JOB_BATCH_MAX jobs in one request: every item is checked first (a bad one
+    is a 400 naming it, `errors["jobs.<n>.<field>"]`), then all are reserved in one
+    transaction or none is (402 `insufficient_credits` says how many credits are short).
+    Jobs past your running limit wait their turn (queued)."""
+
+    serializer_class = JobBatchSerializer
+
+    @extend_schema(
+        request=JobBatchCreateSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: JobBatchSerializer, 200: JobBatchSerializer, 402: OpenApiResponse()},
+    )
+    def post(self, request):
+        data = JobBatchCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = data.validated_data["jobs"]
+        projects = {
+            pk: project_get_for_user(user=request.user, project_id=pk)
+            for pk in {item["project"] for item in items}
+        }
+        batch, created = services.job_batch_create(
+            user=request.user,
+            items=[{**item, "project": projects[item["project"]]} for item in items],
+            idempotency_key=_idempotency_key(request),
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(_batch(batch.pk, request.user), status=code)
+
+
+class JobBatchDetailApi(GenericAPIView):
+    """A batch: its jobs, how many are in each status and its overall progress."""
+
+    serializer_class = JobBatchSerializer
+
+    def get(self, request, batch_id):
+        return Response(_batch(batch_id, request.user))
+
+
+class JobBatchCancelApi(GenericAPIView):
+    """Cancel every live job of the batch (each refunded); finished ones stay as they are."""
+
+    serializer_class = JobBatchSerializer
+
+    @extend_schema(request=None, responses=JobBatchSerializer)
+    def post(self, request, batch_id):
+        batch = selectors.batch_get_for_user(user=request.user, batch_id=batch_id)
+        services.job_batch_cancel(batch=batch)
+        return Response(_batch(batch_id, request.user))

@@ -39,6 +39,10 @@ JOB_RUNNING_LIMITS: dict = env.json(
 # A plan not named above (a new row in the catalogue).
 JOB_RUNNING_LIMIT_DEFAULT = env.int("JOB_RUNNING_LIMIT_DEFAULT", default=1)
 
+# POST /jobs/batch creates at most this many jobs: a hundred variants is what popular
+# generators render per request, and one transaction reserving them stays short.
+JOB_BATCH_MAX = env.int("JOB_BATCH_MAX", default=100)
+
 # --- Film stages. Each film job renders in its own folder here (manifest, clips, the
 # composed film): local scratch, pulled from and pushed to storage around every stage
 # (jobs/film_storage.py), so workers share no disk and may lose it at any time.

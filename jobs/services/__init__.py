@@ -5,6 +5,7 @@
 - `actions`: what users and staff do (cancel, retry, the staff status override).
 - `sweeper`: stages lost on the way to the broker or stuck past their time limit.
 - `admission`: fair share, each creator's running slots (their plan's limit) and who waits.
+- `batches`: many jobs in one request, paid all together or not at all, cancelled together.
 - `estimates`: a screenplay's breakdown and a job's price before anything exists (read-only).
 
 Underneath: `locking` (the one lock-and-check helper every lifecycle action goes through),
@@ -15,6 +16,7 @@ Status changes go through `jobs.state` (row lock + transition table).
 from ..errors import IdempotencyKeyReused, InvalidScript
 from .actions import job_cancel, job_retry, job_set_status
 from .admission import jobs_admit_waiting, running_limit
+from .batches import job_batch_cancel, job_batch_create
 from .creation import (
     job_cost,
     job_create,
@@ -44,6 +46,8 @@ __all__ = [
     "IdempotencyKeyReused",
     "InvalidScript",
     "StageLimits",
+    "job_batch_cancel",
+    "job_batch_create",
     "job_cancel",
     "job_cost",
     "job_create",
