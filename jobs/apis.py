@@ -1,11 +1,7 @@
 """Job endpoints: thin views that validate input, call one service and serialize."""
 
-import json
-import time
 from pathlib import PurePosixPath
 
-from django.conf import settings
-from django.db import connection
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,10 +15,11 @@ from filmstudio.downloads import signed_file_lifetime, signed_file_url
 from filmstudio.errors import Conflict
 from filmstudio.idempotency import idempotency_key
 from filmstudio.permissions import IsPlatformStaff
+from filmstudio.streaming import is_asgi
 from projects.models import Asset
 from projects.selectors import project_get_for_user, result_asset
 
-from . import selectors, services, state
+from . import selectors, services, state, streams
 from .models import Job
 from .renderers import EventStreamRenderer
 from .serializers import (
@@ -194,56 +191,10 @@ class JobDownloadUrlApi(GenericAPIView):
         return Response({"url": url, "expires_in": signed_file_lifetime()})
 
 
-def _sse(event) -> str:
-    data = JobEventSerializer(event).data
-    kind = "state" if event.from_status != event.to_status else "progress"
-    return f"id: {event.id}\nevent: {kind}\ndata: {json.dumps(data, default=str)}\n\n"
-
-
-# Seconds of silence after which the stream sends a comment line. Proxies cut streams that
-# stay idle, and a write is the only way a WSGI server (gunicorn gthread) notices that the
-# client went away and frees the thread: without it a dead stream holds its thread until
-# JOB_EVENTS_MAX_SECONDS.
-SSE_HEARTBEAT_SECONDS = 15
-
-
-def _release_db_connection() -> None:
-    # A stream sleeps far longer than it queries: give the connection back between polls, so
-    # open streams do not each pin a PostgreSQL connection for their whole life (nor keep one
-    # past CONN_MAX_AGE or across a database restart). The next poll reconnects. Inside a
-    # transaction (the test suite's) the connection must stay.
-    if not connection.in_atomic_block:
-        connection.close()
-
-
-def _event_stream(job_id: int, after_id: int):
-    deadline = time.monotonic() + settings.JOB_EVENTS_MAX_SECONDS
-    yield "retry: 3000\n\n"
-    last_write = time.monotonic()
-    while True:
-        status_now = selectors.job_status(job_id=job_id)
-        # Events are read after the status: a terminal status means its event is already
-        # written, so this batch contains everything up to the end.
-        events = selectors.job_events_after(job_id=job_id, after_id=after_id, limit=1000)
-        _release_db_connection()
-        for event in events:
-            after_id = event.id
-            last_write = time.monotonic()
-            yield _sse(event)
-        if status_now is None or status_now in state.TERMINAL:
-            yield f"event: end\ndata: {json.dumps({'status': status_now})}\n\n"
-            return
-        if time.monotonic() > deadline:
-            return  # the client reconnects with Last-Event-ID
-        if time.monotonic() - last_write >= SSE_HEARTBEAT_SECONDS:
-            last_write = time.monotonic()
-            yield ": heartbeat\n\n"
-        time.sleep(settings.JOB_EVENTS_POLL_INTERVAL)
-
-
 class JobEventsStreamApi(GenericAPIView):
     """Server-Sent Events: every state change and progress step of the job, from the start
-    (or after `Last-Event-ID`), until the job reaches a terminal state."""
+    (or after `Last-Event-ID`), until the job reaches a terminal state (jobs/streams.py:
+    under ASGI an async stream fed by Redis pub/sub, holding no thread while it waits)."""
 
     serializer_class = JobEventSerializer
     renderer_classes = [JSONRenderer, EventStreamRenderer]
@@ -255,9 +206,10 @@ class JobEventsStreamApi(GenericAPIView):
             after = int(request.headers.get("Last-Event-ID") or 0)
         except ValueError:
             after = 0
-        response = StreamingHttpResponse(
-            _event_stream(job.pk, after), content_type="text/event-stream"
+        stream = (streams.event_stream_async if is_asgi(request) else streams.event_stream)(
+            job.pk, after
         )
+        response = StreamingHttpResponse(stream, content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream
         return response

@@ -28,6 +28,13 @@ JOB_CANCEL_TERMINATE = env.bool("JOB_CANCEL_TERMINATE", default=True)
 # stream may stay open before the client must reconnect (proxies cut idle streams anyway).
 JOB_EVENTS_POLL_INTERVAL = env.float("JOB_EVENTS_POLL_INTERVAL", default=1.0)
 JOB_EVENTS_MAX_SECONDS = env.int("JOB_EVENTS_MAX_SECONDS", default=15 * 60)
+# Under ASGI with Redis, streams are fed by pub/sub (jobs/event_bus.py) and read the database
+# only when they open and then this often, in case a message was lost (a Redis restart):
+# rarely enough that a thousand open streams cost the database a few queries a second.
+JOB_EVENTS_RESYNC_SECONDS = env.float("JOB_EVENTS_RESYNC_SECONDS", default=30.0)
+# Pub/sub channels are shared by every database of a Redis server: this names the site's
+# (default: its database name).
+JOB_EVENTS_CHANNEL_PREFIX = env("JOB_EVENTS_CHANNEL_PREFIX", default="")
 
 # --- Fair share (jobs/services/admission.py). How many jobs of one creator run at once, by
 # plan code: past it, jobs are accepted and wait (queued) until one of theirs ends, so one

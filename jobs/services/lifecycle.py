@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from .. import state
 from ..errors import JobStopped
+from ..event_bus import event_publish_on_commit
 from ..models import Job, JobEvent
 from ..stages import STAGES, StageLimits, next_stage, progress_share, stage_callable
 from .dispatch import stage_enqueue
@@ -98,7 +99,7 @@ def job_progress(*, job_id: int, stage: str, status: str, percent: int, message:
         if not Job.objects.filter(pk=job_id, status=status, current_stage=stage).exists():
             raise JobStopped()
         return  # progress never goes backwards (a rerun of the stage)
-    JobEvent.objects.create(
+    event = JobEvent.objects.create(
         job_id=job_id,
         from_status=status,
         to_status=status,
@@ -106,6 +107,7 @@ def job_progress(*, job_id: int, stage: str, status: str, percent: int, message:
         progress=overall,
         message=message[:500],
     )
+    event_publish_on_commit(event)
 
 
 def job_stage_work(*, job: Job) -> dict:
