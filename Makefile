@@ -63,6 +63,7 @@ bench: $(STAMP) services
 	$(BENCH_ENV) $(BIN)/python bench/film.py
 	$(BENCH_ENV) $(BIN)/python bench/media.py
 	$(BENCH_ENV) $(BIN)/python bench/migrations.py
+	$(BENCH_ENV) $(BIN)/python bench/scale.py
 
 clean:
 	rm -rf var/test .pytest_cache

@@ -60,19 +60,26 @@ def read_after(job_id: int, after_id: int) -> tuple[str | None, list[dict]]:
     return status_now, [event_payload(event) for event in events]
 
 
+def _chunks(status_now: str | None, events: list[dict], after_id: int) -> tuple[list[str], int]:
+    """What to send for a read (the events, then the end when the job has ended) and the last
+    event id sent."""
+    chunks = [sse(data) for data in events]
+    if status_now is None or status_now in state.TERMINAL:
+        chunks.append(sse_end(status_now))
+    return chunks, (events[-1]["id"] if events else after_id)
+
+
 def event_stream(job_id: int, after_id: int):
     """The polling stream, for WSGI servers (each open stream holds a server thread)."""
     deadline = time.monotonic() + settings.JOB_EVENTS_MAX_SECONDS
     yield PREAMBLE
     last_write = time.monotonic()
     while True:
-        status_now, events = read_after(job_id, after_id)
-        for data in events:
-            after_id = data["id"]
+        chunks, after_id = _chunks(*read_after(job_id, after_id), after_id)
+        yield from chunks
+        if chunks:
             last_write = time.monotonic()
-            yield sse(data)
-        if status_now is None or status_now in state.TERMINAL:
-            yield sse_end(status_now)
+        if chunks and chunks[-1].startswith("event: end"):
             return
         if time.monotonic() > deadline:
             return  # the client reconnects with Last-Event-ID
@@ -154,13 +161,12 @@ async def event_stream_async(job_id: int, after_id: int):
         while True:
             now = time.monotonic()
             if now >= check:
-                status_now, events = await read(job_id, after_id)
-                for data in events:
-                    after_id = data["id"]
+                chunks, after_id = _chunks(*await read(job_id, after_id), after_id)
+                for chunk in chunks:
+                    yield chunk
+                if chunks:
                     last_write = time.monotonic()
-                    yield sse(data)
-                if status_now is None or status_now in state.TERMINAL:
-                    yield sse_end(status_now)
+                if chunks and chunks[-1].startswith("event: end"):
                     return
                 interval = settings.JOB_EVENTS_RESYNC_SECONDS if pubsub else None
                 check = now + (interval or settings.JOB_EVENTS_POLL_INTERVAL)

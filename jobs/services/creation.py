@@ -63,11 +63,12 @@ def _fingerprint(*, project_id, job_type, parameters, priority) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _replay(*, user, key: str | None, fingerprint: str) -> Job | None:
-    """The job an earlier request with this Idempotency-Key created, if any."""
+def replay(*, user, key: str | None, fingerprint: str, model=Job):
+    """What an earlier request with this Idempotency-Key created (a Job, or a JobBatch with
+    `model`), if anything; IdempotencyKeyReused when that request had another body."""
     if not key:
         return None
-    existing = Job.objects.filter(owner=user, idempotency_key=key).first()
+    existing = model.objects.filter(owner=user, idempotency_key=key).first()
     if existing is not None and existing.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused()
     return existing
@@ -185,7 +186,7 @@ def job_create(
         parameters=parameters,
         priority=priority,
     )
-    existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
+    existing = replay(user=user, key=idempotency_key, fingerprint=fingerprint)
     if existing is not None:
         return existing, False
 
@@ -207,7 +208,7 @@ def job_create(
             )
     except IntegrityError:
         # A concurrent replay of the same Idempotency-Key won the insert.
-        existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
+        existing = replay(user=user, key=idempotency_key, fingerprint=fingerprint)
         if existing is not None:
             return existing, False
         raise
