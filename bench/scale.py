@@ -47,7 +47,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 from rest_framework.test import APIClient  # noqa: E402
 
 from accounts.authentication import refresh_token_for  # noqa: E402
@@ -356,7 +356,13 @@ def api(n: int = 300) -> None:
             for path in (api_path, bare_path):
                 for _ in range(20):
                     assert client.get(path).status_code == 200  # warm-up
-            with CaptureQueriesContext(connection) as queries:
+            queries = []  # counted at the cursor: the test client may reconnect per request
+
+            def count(execute, sql, params, many, context, queries=queries):
+                queries.append(sql)
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(count):
                 client.get(api_path)
             rates = {}
             for path in (api_path, bare_path):

@@ -61,14 +61,14 @@ def _film_run(job: Job) -> FilmRun:
         cache_dir=film_cache_dir(),
         config=film_config(),
         script=project.script,
-        aspect=project.aspect_ratio,
+        aspect=job.parameters.get("aspect_ratio") or project.aspect_ratio,
         fps=project.frame_rate,
         size=tuple(map(int, settings.FILM_FRAME_SIZE.split("x")))
         if settings.FILM_FRAME_SIZE
         else None,
         burn_subtitles=bool(job.parameters.get("burn_subtitles")),
         captions=job.parameters.get("captions"),
-        cast=tuple(sorted((project.cast or {}).items())),
+        cast=tuple(sorted({**(project.cast or {}), **job.parameters.get("cast", {})}.items())),
         moderate=False,  # `_screen` applies the site's moderation policy first
         thumbnail_path=work / "thumbnail.jpg",
         thumbnail_at=job.parameters.get("at_seconds"),

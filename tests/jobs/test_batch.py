@@ -124,3 +124,32 @@ def test_cancelling_a_batch_cancels_and_refunds_its_live_jobs_and_others_see_non
     assert response.json()["counts"] == {"completed": 1, "cancelled": 3}
     assert response.json()["finished"] is True
     assert _balance(user) == before + 3 * done.cost
+
+
+def test_one_screenplay_in_variants_of_frame_and_cast_renders_each_as_asked(
+    auth_client, user, fund
+):
+    from jobs.film_stages import _film_run
+
+    fund(user, 10_000)
+    project = ProjectFactory(owner=user, aspect_ratio="16:9", cast={"MARA": "man"})
+    variants = [
+        {"aspect_ratio": aspect, "cast": {"mara": voice}}
+        for aspect in ("16:9", "9:16", "1:1")
+        for voice in ("man", "man_old")
+    ]
+    body = {
+        "jobs": [
+            {"project": project.pk, "type": "full_generation", "parameters": parameters}
+            for parameters in variants
+        ]
+    }
+    response = auth_client.post(URL, body, format="json")
+    assert response.status_code == 201, response.json()
+
+    runs = [_film_run(job) for job in Job.objects.filter(batch_id=response.json()["id"])]
+    assert sorted((run.aspect, dict(run.cast)["MARA"]) for run in runs) == sorted(
+        (v["aspect_ratio"], v["cast"]["mara"]) for v in variants
+    )
+    bad = {"jobs": [{**body["jobs"][0], "parameters": {"cast": {"MARA": "nobody"}}}]}
+    assert auth_client.post(URL, bad, format="json").status_code == 400
