@@ -129,7 +129,11 @@ def _ensure(
     run = _film_run(job)
     step = STAGES[stage].step
     if step != "analyse":  # the analysis starts afresh; any other step goes on from storage
-        workspace_pull(job_id=job.pk, work_dir=run.work_dir)
+        try:
+            workspace_pull(job_id=job.pk, work_dir=run.work_dir)
+        except FileNotFoundError as exc:  # a stored file is gone: rebuild from the screenplay
+            logger.warning("Job %s: %s; starting its film again", job.pk, exc)
+            shutil.rmtree(run.work_dir, ignore_errors=True)
     steps = pipeline.plan(run, step, redo={step} if redo else ())
     if any(s.name == "analyse" for s in steps):
         _screen(job)
