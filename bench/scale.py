@@ -1,7 +1,7 @@
 """Scale benchmark: more workers, fair share, event streams, API reads, sharing nothing.
 
     DATABASE_URL=postgres://.../filmstudio_bench REDIS_URL=redis://... \\
-        .venv/bin/python bench/scale.py [--only throughput,fairness,streams,api,multihost]
+        .venv/bin/python bench/scale.py [--only throughput,fairness,priority,streams,api,multihost]
 
 Every figure is a ratio against a floor measured in the same run:
 
@@ -10,6 +10,8 @@ Every figure is a ratio against a floor measured in the same run:
 - fairness: the wait before creator B's first job starts while creator A has 50 jobs in,
   with fair share (A on the pro plan: 3 running) and without (no limit), against the same job
   on an idle system;
+- priority: the wait of a `high` job submitted behind 30 `low` ones on one busy worker,
+  against a `low` one and against the same job on an idle system;
 - streams: 1,000 open event streams on one uvicorn process: its memory and threads, and the
   p50/p99 of `GET /api/v1/plans` with and without them; then one event fanned out to all;
 - api: `GET /api/v1/projects` and `GET /api/v1/jobs` (20 rows, authenticated) against bare
@@ -208,6 +210,42 @@ def fairness(backlog: int = 50, delay: float = 0.2) -> None:
     for case, wait in results.items():
         row(case, f"{wait * 1000:.0f} ms", f"{wait / floor:.1f}×")
     print(f"\nOne stage's time: {delay * 1000:.0f} ms.")
+
+
+# --- priority ---------------------------------------------------------------------------
+
+
+def priority(backlog: int = 30, delay: float = 0.1) -> None:
+    proc = start_worker("default")
+    results = {}
+    try:
+        with override_settings(JOB_RUNNING_LIMITS={}, JOB_RUNNING_LIMIT_DEFAULT=0):
+            user = new_user()
+            project = new_project(user)
+            stage_doubles.steer(project, delay={"script_analysis": delay})
+            for case, ahead in [("normal", 0), ("low", backlog), ("high", backlog)]:
+                for _ in range(ahead):
+                    job_create(user=user, project=project, job_type="script_analysis",
+                               priority="low")  # fmt: skip
+                job = job_create(
+                    user=user, project=project, job_type="script_analysis", priority=case
+                )[0]
+                results[case] = started_after_created(job.pk)
+                purge()
+                time.sleep(delay * 3)
+    finally:
+        stop(proc)
+    print(f"\n### Priority on Redis (one worker process; {backlog} low jobs of {delay} s queued)\n")
+    row("the job submitted last", "wait before it starts", "against idle")
+    row("---", "---", "---")
+    row("on an idle system (the floor)", f"{results['normal'] * 1000:.0f} ms", "1.0×")
+    for case in ("low", "high"):
+        wait = results[case]
+        row(
+            f"`{case}`, behind the backlog",
+            f"{wait * 1000:.0f} ms",
+            f"{wait / results['normal']:.1f}×",
+        )
 
 
 # --- streams ----------------------------------------------------------------------------
@@ -441,6 +479,7 @@ def multihost() -> None:
 SECTIONS = {
     "throughput": throughput,
     "fairness": fairness,
+    "priority": priority,
     "streams": streams,
     "api": api,
     "multihost": multihost,
