@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from djstripe import models as djstripe
 from djstripe.admin.admin import InvoiceAdmin as DjstripeInvoiceAdmin
+from djstripe.admin.admin import StripeModelAdmin
 
 from filmstudio.errors import DomainError
 
@@ -269,3 +270,24 @@ class InvoiceAdmin(DjstripeInvoiceAdmin):
 
 admin.site.unregister(djstripe.Invoice)
 admin.site.register(djstripe.Invoice, InvoiceAdmin)
+
+# dj-stripe's admin shows every property of a Stripe model as a read-only field, and one of
+# them, `default_api_key`, is STRIPE_SECRET_KEY: every change page would print it to any staff
+# member. Each of its admins is registered again without it.
+SECRET_PROPERTIES = {"default_api_key"}
+
+
+def _without_secrets(admin_class: type[StripeModelAdmin]) -> type[StripeModelAdmin]:
+    class Hidden(admin_class):
+        def get_readonly_fields(self, request, obj=None):
+            shown = super().get_readonly_fields(request, obj)
+            return [name for name in shown if name not in SECRET_PROPERTIES]
+
+    Hidden.__name__ = Hidden.__qualname__ = admin_class.__name__
+    return Hidden
+
+
+for _model, _model_admin in list(admin.site._registry.items()):
+    if isinstance(_model_admin, StripeModelAdmin):
+        admin.site.unregister(_model)
+        admin.site.register(_model, _without_secrets(type(_model_admin)))

@@ -153,6 +153,7 @@ class CreditTransaction(models.Model):
         MONTHLY_ALLOWANCE = "monthly_allowance", "Monthly allowance"
         EXPIRE = "expire", "Expiry"
         CLAWBACK = "clawback", "Claw-back"
+        REINSTATE = "reinstate", "Dispute won"
         ADMIN_ADJUST = "admin_adjust", "Admin adjustment"
 
     account = models.ForeignKey(CreditAccount, on_delete=models.CASCADE, related_name="ledger")
@@ -163,7 +164,9 @@ class CreditTransaction(models.Model):
     # The part of `amount` that moved the expiring allowance (same sign).
     allowance_amount = models.BigIntegerField(default=0)
     balance_after = models.BigIntegerField()
-    # A claw-back's credits the balance could not cover (added to the account's shortfall).
+    # A claw-back's credits the balance could not cover (added to the account's shortfall);
+    # on a reinstatement (a dispute won), negative: the part of that shortfall it cleared. The
+    # lines sum to the account's shortfall.
     shortfall = models.BigIntegerField(default=0)
     job = models.ForeignKey(
         "jobs.Job", on_delete=models.SET_NULL, null=True, blank=True, related_name="credit_moves"
@@ -199,7 +202,8 @@ class CreditTransaction(models.Model):
                 name="billing_tx_balance_after_non_negative",
             ),
             models.CheckConstraint(
-                condition=Q(shortfall__gte=0), name="billing_tx_shortfall_non_negative"
+                condition=Q(shortfall__gte=0) | Q(kind="reinstate"),
+                name="billing_tx_shortfall_non_negative",
             ),
         ]
 

@@ -133,6 +133,15 @@ def subscription_modify(*, subscription_id: str, **changes: Any):
     return _call(stripe.Subscription.modify, subscription_id, **changes)
 
 
+def subscription_resume(*, subscription_id: str):
+    """Resume a paused subscription: a new period starts now, invoiced at once."""
+    return _call(
+        stripe.Subscription.resume,
+        subscription_id,
+        billing_cycle_anchor="now",
+    )
+
+
 def payment_intent_retrieve(*, payment_intent_id: str):
     return _call(stripe.PaymentIntent.retrieve, id=payment_intent_id)
 

@@ -94,6 +94,12 @@ RULES = {
         dispute_id=obj, event_id=evt
     ),
     **{
+        f"charge.dispute.{verb}": lambda obj, evt: stripe_events.dispute_closed(
+            dispute_id=obj, event_id=evt
+        )
+        for verb in ("closed", "funds_reinstated")
+    },
+    **{
         f"customer.subscription.{verb}": lambda obj, evt: stripe_events.subscription_changed(
             subscription_id=obj
         )

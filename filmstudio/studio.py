@@ -17,7 +17,8 @@ from django.views.decorators.csrf import ensure_csrf_cookie
 
 # The first segment of every client-side route (js/routes.js). `signup` and `reset-password`
 # are the links the invitation and password-reset emails carry; `login` holds allauth's
-# social-login callback and error pages (settings HEADLESS_FRONTEND_URLS).
+# social-login callback and error pages (settings HEADLESS_FRONTEND_URLS); `youtube/callback`
+# is Google's redirect URI (settings.YOUTUBE_REDIRECT_URI).
 SECTIONS = (
     "signin",
     "signup",
@@ -28,6 +29,7 @@ SECTIONS = (
     "projects",
     "library",
     "credits",
+    "youtube",
 )
 
 

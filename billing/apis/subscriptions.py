@@ -97,7 +97,9 @@ class SubscriptionCancelApi(_PeriodEndApi):
 
 
 class SubscriptionResumeApi(_PeriodEndApi):
-    """Undo a cancellation that has not taken effect yet. Idempotent."""
+    """Undo a cancellation that has not taken effect yet, or resume a paused subscription (a
+    trial that ended without a payment method: a new period starts now and is invoiced).
+    Idempotent."""
 
     change = staticmethod(services.subscription_resume)
 

@@ -1,7 +1,9 @@
 """Every write and business rule of billing, by concern:
 
 - `ledger`: every movement of credits (the job engine's reserve / capture / refund, grants,
-  allowance periods, expiry, claw-backs), one row lock and one idempotency key each;
+  allowance periods, expiry), one row lock and one idempotency key each;
+- `clawbacks`: credits a refunded or disputed payment bought taken back, and given back when
+  a dispute is won;
 - `allowances`: what beat does (the free plan's monthly allowance, expiring what is due);
 - `checkout`: buying through Stripe (checkout, top-up, portal, cancel, resume, staff refund);
 - `stripe_events`: the money rules of Stripe's webhook events;
@@ -18,6 +20,7 @@ from .checkout import (
     subscription_checkout,
     subscription_resume,
 )
+from .clawbacks import credits_claw_back, credits_paid_by, credits_reinstate
 from .ledger import (
     allowance_open,
     credit_account_get_or_create,
@@ -25,10 +28,8 @@ from .ledger import (
     credit_account_set_plan,
     credits_admin_grant,
     credits_capture,
-    credits_claw_back,
     credits_expire_due,
     credits_grant,
-    credits_paid_by,
     credits_refund,
     credits_reserve,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "credits_monthly_allowance_all",
     "credits_paid_by",
     "credits_refund",
+    "credits_reinstate",
     "credits_reserve",
     "credits_topup",
     "payment_refund",

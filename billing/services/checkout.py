@@ -1,5 +1,5 @@
-"""Buying through Stripe: a plan's subscription, a credit top-up, cancelling and resuming at
-the end of the period, the Billing Portal, and a staff refund.
+"""Buying through Stripe: a plan's subscription, a credit top-up, cancelling at the end of the
+period and resuming (that, or a paused subscription), the Billing Portal, and a staff refund.
 
 Nothing here grants credits: Stripe's webhooks do (stripe_events.py), from what was paid.
 Each function holds the user's credit-account lock while it talks to Stripe, so one user's
@@ -145,7 +145,9 @@ def billing_portal(*, user) -> dict:
     return {"id": portal.id, "url": portal.url, "kind": "portal"}
 
 
-def _set_cancel_at_period_end(*, user, cancel: bool) -> None:
+def _change_subscription(*, user, change) -> None:
+    """Apply `change` (live Stripe subscription -> the subscription after it) to the user's
+    live subscription under their account lock, and mirror the result."""
     stripe_api.require_configured()
     with transaction.atomic():
         credit_account_lock(user=user)
@@ -155,25 +157,37 @@ def _set_cancel_at_period_end(*, user, cancel: bool) -> None:
         live = stripe_api.subscriptions_of(customer=customer.id) if customer else []
         if not live:
             raise NoSubscription()
-        subscription = live[0]
-        if subscription.cancel_at_period_end != cancel:
-            subscription = stripe_api.subscription_modify(
-                subscription_id=subscription.id, cancel_at_period_end=cancel
-            )
         djstripe.Subscription.sync_from_stripe_data(
-            subscription, api_key=settings.STRIPE_SECRET_KEY
+            change(live[0]), api_key=settings.STRIPE_SECRET_KEY
         )
+
+
+def _cancel_at_period_end(subscription, cancel: bool):
+    if subscription.cancel_at_period_end == cancel:
+        return subscription
+    return stripe_api.subscription_modify(
+        subscription_id=subscription.id, cancel_at_period_end=cancel
+    )
 
 
 def subscription_cancel(*, user) -> None:
     """Cancel the live subscription at the end of its period (the plan and its allowance run
     to then). Idempotent. Raises NoSubscription (409)."""
-    _set_cancel_at_period_end(user=user, cancel=True)
+    _change_subscription(user=user, change=lambda live: _cancel_at_period_end(live, True))
+
+
+def _resume(subscription):
+    if subscription.status == "paused":
+        return stripe_api.subscription_resume(subscription_id=subscription.id)
+    return _cancel_at_period_end(subscription, False)
 
 
 def subscription_resume(*, user) -> None:
-    """Undo a cancellation that has not taken effect yet. Idempotent. Raises NoSubscription."""
-    _set_cancel_at_period_end(user=user, cancel=False)
+    """Undo a cancellation that has not taken effect yet, or resume a paused subscription (a
+    trial that ended without a payment method): a new period starts now and is invoiced; the
+    plan and its allowance come back with Stripe's `invoice.paid`. Idempotent. Raises
+    NoSubscription (409)."""
+    _change_subscription(user=user, change=_resume)
 
 
 def payment_refund(*, payment_intent: str):

@@ -13,7 +13,6 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
 from django.utils import timezone
 
 from filmstudio.errors import PaymentRequired
@@ -285,65 +284,6 @@ def credits_expire_due(*, account_id: int) -> CreditTransaction | None:
     """Expire what is left of the account's allowance if its period is over (else nothing)."""
     with transaction.atomic():
         return _expire(CreditAccount.objects.select_for_update().get(pk=account_id))
-
-
-def credits_paid_by(*, account: CreditAccount, payment_intent: str) -> int:
-    """Credits a Stripe payment put on the account and that did not expire unused."""
-    paid = account.ledger.filter(kind__in=PAID_KINDS, stripe_payment_intent=payment_intent)
-    granted = paid.aggregate(n=Sum("amount"))["n"] or 0
-    periods = paid.filter(kind=Kind.MONTHLY_ALLOWANCE).values("payment_reference")
-    expired = account.ledger.filter(kind=Kind.EXPIRE, payment_reference__in=periods)
-    return granted + (expired.aggregate(n=Sum("amount"))["n"] or 0)
-
-
-def credits_claw_back(
-    *,
-    user,
-    owed: int,
-    key: str,
-    payment_intent: str,
-    reference: str,
-    reason: str,
-    stripe_event: str = "",
-) -> CreditTransaction | None:
-    """Take back up to `owed` credits paid with `payment_intent` (a refund or a dispute of it),
-    once per `key`, atomically. Never more than that payment put on the account (less what
-    expired unused and earlier claw-backs), never below zero: what the balance cannot cover is
-    recorded as the line's and the account's shortfall. Credits leave the part they were added
-    to first (the allowance for a plan's period, the rest for a purchase). None when nothing
-    is owed."""
-    with transaction.atomic():
-        account = credit_account_lock(user=user)
-        existing = CreditTransaction.objects.filter(idempotency_key=key).first()
-        if existing is not None:
-            return existing
-        earlier = account.ledger.filter(kind=Kind.CLAWBACK, stripe_payment_intent=payment_intent)
-        totals = earlier.aggregate(taken=Sum("amount"), short=Sum("shortfall"))
-        already = -(totals["taken"] or 0) + (totals["short"] or 0)
-        owed = min(owed, credits_paid_by(account=account, payment_intent=payment_intent) - already)
-        if owed <= 0:
-            return None
-        _expire(account)
-        took = min(owed, account.balance)
-        allowance_first = account.ledger.filter(
-            Q(kind=Kind.MONTHLY_ALLOWANCE), stripe_payment_intent=payment_intent
-        ).exists()
-        lasting = account.balance - account.allowance
-        from_allowance = min(account.allowance, took) if allowance_first else max(0, took - lasting)
-        account.shortfall += owed - took
-        return _write(
-            account,
-            kind=Kind.CLAWBACK,
-            amount=-took,
-            allowance_amount=-from_allowance,
-            key=key,
-            changed=("shortfall",),
-            shortfall=owed - took,
-            payment_reference=reference,
-            reason=reason,
-            stripe_event=stripe_event,
-            stripe_payment_intent=payment_intent,
-        )
 
 
 def credit_account_set_plan(*, user, plan: str) -> CreditAccount:

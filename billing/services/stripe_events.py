@@ -18,13 +18,16 @@ from djstripe import models as djstripe
 from .. import stripe_api
 from ..errors import UnknownPrice
 from ..models import Checkout, CreditPack, CreditTransaction, Plan
-from . import ledger
+from . import clawbacks, ledger
 
 logger = logging.getLogger(__name__)
 
 # A subscription in one of these still holds its plan (past due: no new allowance, as no
 # invoice is paid, until Stripe's retries succeed or give up).
 LIVE_STATUSES = ("active", "trialing", "past_due")
+# A dispute decided for us: the bank returned the money (`won`), or an inquiry closed without
+# becoming a chargeback (`warning_closed`).
+DISPUTE_SETTLED_FOR_US = ("won", "warning_closed")
 
 
 def _user_of(customer_id: str | None):
@@ -135,9 +138,11 @@ def invoice_paid(*, invoice_id: str, event_id: str) -> CreditTransaction | None:
 def subscription_changed(*, subscription_id: str) -> None:
     """`customer.subscription.*` and `invoice.payment_failed`: the account follows the
     customer's live subscription, asked of Stripe (active, trialing or past due: its plan).
-    When none is live any more (cancelled at the end of its period, or after the last failed
-    payment) the account returns to the default plan; what is left of the paid period's
-    allowance still runs to its end."""
+    When none is live any more (cancelled at the end of its period, after the last failed
+    payment, or paused because a trial ended without a payment method) the account returns to
+    the default plan; what is left of the paid period's allowance still runs to its end. A
+    resumed subscription brings its plan back; its new period's allowance comes with the
+    invoice that pays it (`invoice.paid`), never from the resume itself."""
     mirror = djstripe.Subscription.objects.filter(id=subscription_id).first()
     if mirror is None:
         return
@@ -169,10 +174,10 @@ def invoice_failed(*, invoice_id: str) -> None:
 
 def _claw_back_refunds(*, user, charge, event_id: str) -> list[CreditTransaction]:
     """Each succeeded refund of `charge` takes back its share of the credits its payment
-    bought (`clawback`, once per refund; ledger.credits_claw_back sets the limits)."""
+    bought (`clawback`, once per refund; clawbacks.credits_claw_back sets the limits)."""
     intent = charge.payment_intent
     account = ledger.credit_account_get_or_create(user=user)
-    paid = ledger.credits_paid_by(account=account, payment_intent=intent)
+    paid = clawbacks.credits_paid_by(account=account, payment_intent=intent)
     refunds = sorted(
         (r for r in stripe_api.refunds_of(charge_id=charge.id) if r.status == "succeeded"),
         key=lambda refund: (refund.created, refund.id),
@@ -182,7 +187,7 @@ def _claw_back_refunds(*, user, charge, event_id: str) -> list[CreditTransaction
         # Each refund owes its share, rounded so that the shares add up to the total's.
         before = paid * refunded // charge.amount
         refunded += refund.amount
-        line = ledger.credits_claw_back(
+        line = clawbacks.credits_claw_back(
             user=user,
             owed=paid * refunded // charge.amount - before,
             key=f"clawback:{refund.id}",
@@ -197,10 +202,13 @@ def _claw_back_refunds(*, user, charge, event_id: str) -> list[CreditTransaction
 
 
 def _claw_back_dispute(*, user, charge, dispute, event_id: str) -> CreditTransaction | None:
-    """The disputed share of the credits `charge` bought goes back (once per dispute)."""
+    """The disputed share of the credits `charge` bought goes back (once per dispute), unless
+    the dispute is decided for us already (its reinstatement, if written, also stops it)."""
+    if dispute["status"] in DISPUTE_SETTLED_FOR_US:
+        return None
     account = ledger.credit_account_get_or_create(user=user)
-    paid = ledger.credits_paid_by(account=account, payment_intent=charge.payment_intent)
-    return ledger.credits_claw_back(
+    paid = clawbacks.credits_paid_by(account=account, payment_intent=charge.payment_intent)
+    return clawbacks.credits_claw_back(
         user=user,
         owed=paid * dispute["amount"] // charge.amount,
         key=f"clawback:{dispute['id']}",
@@ -209,6 +217,7 @@ def _claw_back_dispute(*, user, charge, dispute, event_id: str) -> CreditTransac
         reason=f"Dispute ({dispute.get('reason') or 'no reason given'}) of payment "
         f"{charge.payment_intent}",
         stripe_event=event_id,
+        unless=f"reinstate:{dispute['id']}",
     )
 
 
@@ -244,3 +253,25 @@ def dispute_opened(*, dispute_id: str, event_id: str) -> CreditTransaction | Non
     if user is None or not charge.payment_intent:
         return None
     return _claw_back_dispute(user=user, charge=charge, dispute=dispute, event_id=event_id)
+
+
+def dispute_closed(*, dispute_id: str, event_id: str) -> CreditTransaction | None:
+    """`charge.dispute.closed` or `.funds_reinstated`: a dispute decided for us gives back what
+    its opening took (`reinstate`, once per dispute whichever of its events come, how often and
+    in what order); a lost one keeps the credits taken back."""
+    dispute = djstripe.Dispute.objects.get(id=dispute_id).stripe_data
+    if dispute["status"] not in DISPUTE_SETTLED_FOR_US:
+        return None
+    charge = stripe_api.charge_retrieve(charge_id=dispute["charge"])
+    user = _user_of(charge.customer)
+    if user is None or not charge.payment_intent:
+        return None
+    return clawbacks.credits_reinstate(
+        user=user,
+        clawback_key=f"clawback:{dispute_id}",
+        key=f"reinstate:{dispute_id}",
+        payment_intent=charge.payment_intent,
+        reference=dispute_id,
+        reason=f"Dispute of payment {charge.payment_intent} decided in our favour",
+        stripe_event=event_id,
+    )

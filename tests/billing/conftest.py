@@ -3,14 +3,18 @@ dj-stripe talk to it over HTTP, and its events reach the webhook signed as Strip
 
 import io
 import json
+import threading
 import time
 
 import pytest
 import stripe
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
+from rest_framework.test import APIClient
 
 from billing.models import CreditPack, Plan
+from tests.factories import UserFactory
 from tests.fakes.stripe_server import running_fake_stripe
 
 WEBHOOK = "/api/v1/subscriptions/webhook"
@@ -110,3 +114,31 @@ def top_up(stripe_on, deliver):
 
 def of_type(events: list[dict], event_type: str) -> dict:
     return next(event for event in events if event["type"] == event_type)
+
+
+@pytest.fixture
+def buyer(settings):
+    """(user, API client) made inside the test: transactional tests cannot use `user`'s."""
+    settings.CREDITS_SIGNUP_GRANT = 0
+    user = UserFactory()
+    client = APIClient()
+    client.force_authenticate(user)
+    return user, client
+
+
+def run_at_once(*work) -> None:
+    """Start every callable together (a barrier), each in its own thread and connection."""
+    barrier = threading.Barrier(len(work))
+
+    def run(job):
+        try:
+            barrier.wait()
+            job()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in work]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

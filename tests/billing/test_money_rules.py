@@ -107,6 +107,41 @@ def test_a_failed_renewal_is_past_due_with_no_new_allowance_and_the_last_failure
     assert_consistent(user)
 
 
+def test_a_paused_subscription_is_on_the_free_plan_until_resumed_and_paid(
+    auth_client, user, catalogue, subscribe, stripe_on, deliver
+):
+    pro = catalogue["plans"]["pro"]
+    events = subscribe(auth_client, "pro")
+    paused = stripe_on.world.pause_subscription(subscription_of(events))
+    deliver(auth_client, *paused, *paused)
+
+    current = auth_client.get("/api/v1/subscriptions/current").json()
+    assert (current["status"], current["plan"]["code"]) == ("paused", "free")
+    assert len(lines(user, "monthly_allowance")) == 1  # a pause pays for nothing
+
+    resumed = auth_client.post("/api/v1/subscriptions/resume")
+    assert resumed.status_code == 200, resumed.content
+    again = auth_client.post("/api/v1/subscriptions/resume")  # idempotent: nothing more
+    assert again.status_code == 200
+    assert len(stripe_on.world.events_of("customer.subscription.resumed")) == 1
+    events_now = stripe_on.world.events_of("invoice.paid") + stripe_on.world.events_of(
+        "customer.subscription.resumed"
+    )
+    deliver(auth_client, *events_now, *events_now)
+
+    current = auth_client.get("/api/v1/subscriptions/current").json()
+    assert (current["status"], current["plan"]["code"]) == ("active", "pro")
+    assert current["allowance_left"] == pro.monthly_allowance
+    invoices = [e["data"]["object"]["id"] for e in stripe_on.world.events_of("invoice.paid")]
+    assert [ref for _, ref in lines(user, "monthly_allowance")] == invoices  # one per invoice
+    assert_consistent(user)
+
+
+def test_resuming_without_a_subscription_is_a_409(auth_client, catalogue):
+    response = auth_client.post("/api/v1/subscriptions/resume")
+    assert (response.status_code, response.json()["code"]) == (409, "no_subscription")
+
+
 def test_a_refund_after_the_credits_were_spent_records_a_shortfall_never_a_negative_balance(
     auth_client, user, catalogue, top_up, stripe_on, deliver
 ):

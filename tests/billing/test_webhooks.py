@@ -2,17 +2,14 @@
 the events come (replayed, in parallel, out of order)."""
 
 import json
-import threading
 
 import pytest
-from django.db import connection
 from djstripe.models import Event, WebhookEventTrigger
 from rest_framework.test import APIClient
 
 from billing.models import CreditAccount, CreditTransaction
 from billing.selectors import allowance_sum, ledger_sum
-from tests.billing.conftest import WEBHOOK, checkout, of_type, post_event, stale
-from tests.factories import UserFactory
+from tests.billing.conftest import WEBHOOK, checkout, of_type, post_event, run_at_once, stale
 
 pytestmark = pytest.mark.django_db
 
@@ -143,26 +140,15 @@ def test_invoice_paid_before_the_subscription_exists_ends_in_the_right_state(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_parallel_deliveries_of_one_event_grant_once(settings, catalogue, stripe_on):
-    settings.CREDITS_SIGNUP_GRANT = 0
-    user = UserFactory()
-    client = APIClient()
-    client.force_authenticate(user)
+def test_ten_parallel_deliveries_of_one_event_grant_once(buyer, catalogue, stripe_on):
+    user, client = buyer
     completed = paid_top_up(client, stripe_on)
-    barrier, statuses = threading.Barrier(10), []
+    statuses = []
 
     def deliver_once():
-        try:
-            barrier.wait()
-            statuses.append(post_event(APIClient(), stripe_on, completed).status_code)
-        finally:
-            connection.close()
+        statuses.append(post_event(APIClient(), stripe_on, completed).status_code)
 
-    threads = [threading.Thread(target=deliver_once) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(*[deliver_once] * 10)
 
     assert statuses == [200] * 10
     credits = catalogue["packs"]["500-credits"].credits

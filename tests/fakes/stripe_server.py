@@ -9,7 +9,8 @@ Stripe's JSON objects (`stripe_world.py`), its list envelope, its error shape an
 - `POST /v1/checkout/sessions` (line items checked against the prices and the mode), retrieve
   (with `expand[]=line_items`), `GET .../line_items`, `POST .../expire`
 - `POST /v1/billing_portal/sessions` (also the `subscription_update_confirm` flow)
-- subscriptions: retrieve, list, update (`cancel_at_period_end`, `items`), `DELETE` (cancel)
+- subscriptions: retrieve, list, update (`cancel_at_period_end`, `items`), `DELETE` (cancel),
+  `POST .../resume` (a paused one)
 - invoices (with `expand[]=payments`), `GET .../lines`, invoice payments, payment intents,
   charges, refunds (`POST /v1/refunds`), disputes, events
 
@@ -195,6 +196,8 @@ class FakeStripeServer:
             return self._page(f"/v1/products/{object_id}/features", [], params)
         if action == "expire" and prefix == "cs" and method == "POST":
             return world.expire_checkout_session(object_id)
+        if action == "resume" and prefix == "sub" and method == "POST":
+            return world.resume_subscription(object_id, params)
         if action is not None:
             raise StripeError(404, f"Unrecognized request URL ({method}: {action}).")
         if method == "GET":

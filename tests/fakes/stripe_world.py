@@ -834,6 +834,41 @@ class StripeWorld:
             self.emit("customer.subscription.updated", subscription, previous)
         return subscription
 
+    def pause_subscription(self, subscription_id: str) -> list[dict]:
+        """The period (a trial) ends with no payment method to charge, and the subscription's
+        `trial_settings` say pause: it is `paused` and invoices nothing until resumed.
+        Returns the events."""
+        with self.lock:
+            subscription = self.get(subscription_id, "sub")
+            start = len(self.events)
+            item = subscription["items"]["data"][0]
+            self.clock = max(self.now(), item["current_period_end"])
+            previous = {"status": subscription["status"]}
+            subscription["status"] = "paused"
+            self.emit("customer.subscription.paused", subscription, previous)
+            self.emit("customer.subscription.updated", subscription, previous)
+            return [copy.deepcopy(e) for e in self.events[start:]]
+
+    def resume_subscription(self, subscription_id: str, params: dict[str, Any]) -> dict:
+        """POST /v1/subscriptions/{id}/resume: a paused subscription starts a new period now
+        (`billing_cycle_anchor=now`, the default), invoiced and paid at once."""
+        with self.lock:
+            subscription = self.get(subscription_id, "sub")
+            if subscription["status"] != "paused":
+                raise StripeError(400, "Only a paused subscription can be resumed.")
+            if params.get("billing_cycle_anchor", "now") != "now":
+                raise StripeError(400, "The fake resumes with billing_cycle_anchor=now only.")
+            item = subscription["items"]["data"][0]
+            item["current_period_start"] = self.now()
+            item["current_period_end"] = period_end(self.now(), item["price"]["recurring"])
+            subscription["billing_cycle_anchor"] = self.now()
+            self._pay_invoice(self._invoice(subscription, "subscription_cycle"))
+            previous = {"status": "paused"}
+            subscription["status"] = "active"
+            self.emit("customer.subscription.resumed", subscription, previous)
+            self.emit("customer.subscription.updated", subscription, previous)
+            return subscription
+
     def cancel_subscription(self, subscription_id: str) -> dict[str, Any]:
         """DELETE /v1/subscriptions/{id}: cancel now."""
         subscription = self.get(subscription_id, "sub")
@@ -912,6 +947,21 @@ class StripeWorld:
             )
             charge["disputed"] = True
             return self.emit("charge.dispute.created", dispute)
+
+    def close_dispute(self, dispute_id: str, *, won: bool = True) -> list[dict[str, Any]]:
+        """The bank decides a dispute. Won, the money comes back (`funds_reinstated`) before
+        `closed`; lost, only `closed`. Returns the events."""
+        with self.lock:
+            dispute = self.get(dispute_id, "dp")
+            if dispute["status"] in ("won", "lost"):
+                raise StripeError(400, f"Dispute {dispute_id} is closed already.")
+            start = len(self.events)
+            previous = {"status": dispute["status"]}
+            dispute["status"] = "won" if won else "lost"
+            if won:
+                self.emit("charge.dispute.funds_reinstated", dispute)
+            self.emit("charge.dispute.closed", dispute, previous)
+            return [copy.deepcopy(e) for e in self.events[start:]]
 
     # -- reading -------------------------------------------------------------------------------
 

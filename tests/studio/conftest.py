@@ -1,15 +1,20 @@
 """Browser tests of the studio: pytest-playwright driving Debian's Chromium against
 pytest-django's live_server (and, for renders and uploads, a real Celery worker).
 
-Playwright's sync API keeps an asyncio loop running on the main thread while a browser is
-open, and Django refuses ORM calls from a thread with a running loop
-(SynchronousOnlyOperation). Rather than switching that check off (DJANGO_ALLOW_ASYNC_UNSAFE),
-the browser lives only inside each test: `playwright` is function-scoped and set up after
-the test database, so it is stopped before pytest-django flushes the database; and while
-the browser is open, tests reach the ORM through `orm(...)`, which runs the call on a
-thread of its own (no loop there) and closes that thread's connections.
+One Playwright driver and one Chromium serve the whole run (started by the first browser
+test); each test gets a fresh browser context, so nothing (cookies, storage) carries over.
+
+Playwright's sync API marks its asyncio loop as running on the main thread, and Django refuses
+ORM calls from a thread with a running loop (SynchronousOnlyOperation). Rather than switching
+that check off (DJANGO_ALLOW_ASYNC_UNSAFE), the loop counts as running only inside a browser
+test: `playwright` is function-scoped, set up after the test database and torn down before
+it, and hands the loop back to the thread for the test and takes it away after, so
+pytest-django's flush and every other test use the ORM as usual. Inside a browser test, tests
+reach the ORM through `orm(...)`, which runs the call on a thread of its own (no loop there)
+and closes that thread's connections.
 """
 
+import asyncio
 import os
 import shutil
 from collections.abc import Callable
@@ -53,7 +58,7 @@ def _no_chromium_no_test():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
 
 
-# --- pytest-playwright, with the browser's life inside the test -----------------------------
+# --- pytest-playwright, with one browser for the run ------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -67,12 +72,32 @@ def browser_context_args():
     return {"viewport": DESKTOP, "locale": "en-GB"}
 
 
+@pytest.fixture(scope="session")
+def _driver():
+    """The run's Playwright driver, its loop and its Chromium (filled in by the first test)."""
+    shared: dict = {}
+    yield shared
+    if shared:
+        asyncio._set_running_loop(shared["loop"])
+        try:
+            if "browser" in shared:
+                shared["browser"].close()
+        finally:
+            shared["playwright"].stop()
+
+
 @pytest.fixture
-def playwright(transactional_db, live_server):
-    # Started after the database and the server, stopped before them (see the docstring).
-    pw = sync_playwright().start()
-    yield pw
-    pw.stop()
+def playwright(_driver, transactional_db, live_server):
+    # Set up after the database and the server, torn down before them (see the docstring).
+    if _driver:
+        asyncio._set_running_loop(_driver["loop"])
+    else:
+        _driver["playwright"] = sync_playwright().start()
+        _driver["loop"] = asyncio.get_running_loop()
+    try:
+        yield _driver["playwright"]
+    finally:
+        asyncio._set_running_loop(None)  # the thread is the ORM's again
 
 
 @pytest.fixture
@@ -81,18 +106,10 @@ def browser_type(playwright, browser_name):
 
 
 @pytest.fixture
-def launch_browser(browser_type_launch_args, browser_type):
-    def launch(**kwargs):
-        return browser_type.launch(**{**browser_type_launch_args, **kwargs})
-
-    return launch
-
-
-@pytest.fixture
-def browser(launch_browser):
-    browser = launch_browser()
-    yield browser
-    browser.close()
+def browser(_driver, browser_type, browser_type_launch_args):
+    if "browser" not in _driver or not _driver["browser"].is_connected():
+        _driver["browser"] = browser_type.launch(**browser_type_launch_args)
+    return _driver["browser"]
 
 
 @pytest.fixture

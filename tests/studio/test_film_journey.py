@@ -8,7 +8,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from jobs.models import Job
+from billing.selectors import credit_balance
+from jobs.models import Job, JobType
+from jobs.services import job_create, job_fail
 from tests.factories import DEFAULT_PASSWORD, ProjectFactory, UserFactory
 from tests.studio.conftest import sign_in, until
 
@@ -154,6 +156,36 @@ def test_a_bad_screenplay_shows_the_apis_error_where_it_was_typed(studio, orm, p
     expect(error).to_have_text(re.compile(r"\S"))
     expect(page.locator("#job")).to_have_count(0)
     assert orm(lambda: Job.objects.filter(project_id=project.pk).count()) == 0
+
+
+def test_a_failed_render_shows_why_is_retried_and_cancelled(studio, orm, page):
+    user = orm(UserFactory)
+    project = orm(ProjectFactory, owner=user)
+
+    def failed_render() -> Job:
+        job, _ = job_create(user=user, project=project, job_type=JobType.FULL_GENERATION)
+        return job_fail(
+            job_id=job.pk,
+            stage=job.current_stage,
+            code="provider_error",
+            message="The voices ran out.",
+        )
+
+    job = orm(failed_render)
+    sign_in(page, studio.url, user.email, DEFAULT_PASSWORD)
+    page.goto(f"{studio.url}/projects/{project.pk}")
+    expect(page.locator("#job-status")).to_contain_text("Failed")
+    expect(page.locator("#job").get_by_role("alert")).to_have_text("The voices ran out.")
+
+    page.get_by_role("button", name="Retry").click()
+    expect(page.locator("#job-status")).not_to_contain_text("Failed")
+    assert orm(lambda: Job.objects.get(pk=job.pk).status) == "queued"
+    assert orm(credit_balance, user=user) == 100 - job.cost  # reserved again
+
+    page.get_by_role("button", name="Cancel render").click()
+    expect(page.locator("#job-status")).to_contain_text("Cancelled")
+    assert orm(lambda: Job.objects.get(pk=job.pk).status) == "cancelled"
+    assert orm(credit_balance, user=user) == 100  # and refunded
 
 
 def _token(page: Page, base: str, email: str) -> str:

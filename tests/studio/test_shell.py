@@ -31,6 +31,9 @@ pytestmark = pytest.mark.django_db
         "/projects/12",
         "/library/upload",
         "/credits",
+        "/credits/plans?checkout=cancelled",
+        "/youtube",
+        "/youtube/callback?code=x&state=y",
     ],
 )
 def test_the_studio_answers_at_root_and_at_its_client_routes(client, path):
@@ -84,12 +87,16 @@ def test_health_is_not_shadowed(client):
     assert resolve("/health/").url_name == "health"
 
 
-def test_the_links_accounts_emails_carry_open_studio_pages(user):
+def test_the_links_emails_stripe_and_google_send_people_to_open_studio_pages(user):
     invitation = Invitation.objects.create(email="", expires_at="2099-01-01T00:00:00Z")
     links = [
         password_reset_link(user=user),
         invitation_link(invitation),
         *settings.HEADLESS_FRONTEND_URLS.values(),
+        settings.BILLING_SUCCESS_URL,
+        settings.BILLING_CANCEL_URL,
+        settings.BILLING_RETURN_URL,
+        settings.YOUTUBE_REDIRECT_URI,
     ]
 
     for link in links:
@@ -98,10 +105,10 @@ def test_the_links_accounts_emails_carry_open_studio_pages(user):
 
 
 def test_the_javascript_a_creator_downloads_stays_under_200_kb():
-    # Everything the studio can load: its own modules and the vendored libraries (tus-js-client
-    # is only fetched by the upload page, but counts). axe-core is test-only, not in static/.
+    # Everything the studio can load: its own modules and the vendored libraries (pages load on
+    # demand, but a creator who visits them all downloads them all). axe-core is test-only.
     scripts = [*STATIC.rglob("*.js"), *STATIC.rglob("*.mjs")]
     total = sum(path.stat().st_size for path in scripts)
 
-    assert {p.name for p in scripts} >= {"main.js", "api.js", "preact.mjs", "tus.min.js"}
+    assert {p.name for p in scripts} >= {"main.js", "api.js", "preact.mjs", "tus.js"}
     assert total < JS_BUDGET_BYTES, f"{total} bytes of JavaScript"

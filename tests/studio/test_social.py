@@ -22,12 +22,17 @@ def _point_allauth_at(monkeypatch, url: str) -> None:
         monkeypatch.setattr(GitHubOAuth2Adapter, name, value)
 
 
-def test_no_provider_button_without_a_configured_provider(studio, settings):
+def test_no_provider_button_without_a_configured_provider(studio, settings, check_page):
     settings.SOCIALACCOUNT_PROVIDERS = {}
     page = studio("/signin")
 
     expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Continue with GitHub")).to_have_count(0)
+
+    # A sign-in the provider refused comes back to an error page that says so.
+    page = studio("/login/error?error=cancelled")
+    expect(page.get_by_role("alert")).to_be_visible()
+    check_page(page, "social-error")
 
 
 def test_signing_in_with_github_ends_signed_in_with_the_studios_own_tokens(

@@ -12,6 +12,9 @@ from jobs.models import Job, JobStatus, JobType
 from projects.models import Asset, Project
 from tests.factories import ProjectFactory
 from tests.fakes.google_server import FakeGoogleServer
+
+# The media library's real S3 server (SeaweedFS) and a fresh bucket as default storage.
+from tests.media_library.test_s3 import s3, s3_endpoint  # noqa: F401
 from youtube_integration.models import ChannelConnection, Upload
 
 CHUNK = 256 * 1024

@@ -13,7 +13,7 @@ from youtube_integration.errors import (
     UploadLimitExceeded,
 )
 from youtube_integration.models import ChannelConnection, QuotaUsage, Upload
-from youtube_integration.quota import quota_next_reset
+from youtube_integration.quota import quota_day, quota_next_reset
 from youtube_integration.services import channel_session
 from youtube_integration.services.uploader import upload_send
 
@@ -96,6 +96,23 @@ def test_the_quota_ledger_matches_what_google_charged(google, connection, make_u
     assert done.quota_units == 1600
     assert QuotaUsage.objects.get().units == google.units_used  # channels.list + videos.insert
     assert QuotaUsage.objects.get().by_method == {"channels.list": 1, "videos.insert": 1600}
+
+
+def test_staff_see_the_units_spent_per_day_and_cloud_project_and_creators_do_not(
+    google, connection, make_upload, auth_client, admin_client
+):
+    send(make_upload(connection))
+
+    creator = auth_client.get("/api/v1/youtube/quota")
+    staff = admin_client.get("/api/v1/youtube/quota")
+
+    assert creator.status_code == 403
+    assert staff.status_code == 200
+    (row,) = staff.json()["results"]
+    usage = QuotaUsage.objects.get()
+    assert (row["day"], row["cloud_project"]) == (str(quota_day()), usage.cloud_project)
+    assert row["units"] == google.units_used == 1 + 1600
+    assert row["by_method"] == {"channels.list": 1, "videos.insert": 1600}
 
 
 def test_each_confirmed_offset_is_stored_after_its_chunk(google, connection, make_upload):

@@ -19,7 +19,7 @@ from jobs.models import Job, JobEvent, JobStatus, JobType
 from jobs.services import jobs_sweep_stuck
 from projects.models import Asset, Project
 from tests.celery_worker import wait_for
-from tests.factories import ProjectFactory
+from tests.factories import ProjectFactory, UserFactory
 from tests.youtube_integration.conftest import CHUNK
 from youtube_integration.models import ChannelConnection, Upload
 from youtube_integration.quota import quota_next_reset
@@ -127,7 +127,7 @@ def finished(upload_id: int, status: str = JobStatus.COMPLETED):
 
 
 def test_a_rendered_film_is_published_with_captions_thumbnail_and_playlist(
-    google, connect, auth_client, youtube_worker, rendered_job, rendered_film, user
+    google, connect, auth_client, youtube_worker, rendered_job, rendered_film, user, client
 ):
     worker = youtube_worker()
     channel = connect(auth_client)
@@ -173,9 +173,19 @@ def test_a_rendered_film_is_published_with_captions_thumbnail_and_playlist(
     assert CreditAccount.objects.get(user=user).balance == balance_before
     listed = auth_client.get("/api/v1/youtube/videos").json()["results"]
     assert [v["youtube_video_id"] for v in listed] == [video_id]
-    # The worker logged the publication's tasks, and no token.
+    # The worker logged the publication's tasks, and no token; nor do the job's own pages.
     assert "jobs.stage.youtube_playlist" in worker.logs()
     assert [t for t in google.issued_tokens() if t in worker.logs()] == []
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    pages = [
+        auth_client.get(f"/api/v1/jobs/{job.pk}"),
+        auth_client.get("/api/v1/jobs"),
+        client.get(f"/admin/jobs/job/{job.pk}/change/"),
+    ]
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    text = b"\n".join(page.content for page in pages).decode()
+    assert text.count("youtube_playlist") >= 2  # the pages show the publication's stages
+    assert [t for t in google.issued_tokens() if t in text] == []
 
 
 def test_a_worker_killed_halfway_is_replaced_and_the_upload_resumes_from_googles_offset(

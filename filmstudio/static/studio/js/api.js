@@ -328,26 +328,3 @@ export async function stream(path, { onEvent, signal, after = null }) {
     await sleep(wait, signal); // the server closed a long stream, or the network dropped
   }
 }
-
-// --- tus uploads ------------------------------------------------------------------------------
-
-/** tus-js-client options that authenticate its requests (and refresh after a 401). */
-export function tusAuthOptions() {
-  return {
-    async onBeforeRequest(req) {
-      if (refreshing) await refreshing.catch(() => {});
-      if (access === null && storedRefresh()) await refresh();
-      if (access) req.setHeader("Authorization", `Bearer ${access}`);
-    },
-    onShouldRetry(error, attempt, options) {
-      const status = error.originalResponse ? error.originalResponse.getStatus() : 0;
-      if (status === 401) {
-        if (attempt > 0) return false;
-        refresh().catch(() => {}); // the retry's onBeforeRequest waits for it
-        return true;
-      }
-      // tus' own rule: retry network failures and 5xx/423/409 (locked or out of step)
-      return !status || status === 409 || status === 423 || status >= 500;
-    },
-  };
-}

@@ -32,6 +32,7 @@ function Nav({ user }) {
         <li><a href="/library" aria-current=${current("/library")}>Library</a></li>
         ${user &&
         html`<li><a href="/credits" aria-current=${current("/credits")}>Credits</a></li>
+          <li><a href="/youtube" aria-current=${current("/youtube")}>YouTube</a></li>
           <li><a href="/account" aria-current=${current("/account")}>Account</a></li>
           <li><button type="button" class="link" onClick=${signOut}>Sign out</button></li>`}
         ${!user &&

@@ -1,11 +1,5 @@
 // Every page of the studio. The first path segment of each must be one of the sections the
 // server serves the studio at (filmstudio/studio.py SECTIONS). Page modules load on demand.
-//
-// Places kept for the pages still to build:
-//   /credits/plans      plans and credit packs, Stripe Checkout, the subscription and the
-//                       billing portal (/api/v1/subscriptions/..., /billing/...) — from /credits
-//   /account/youtube    connect a YouTube channel (/api/v1/youtube/...) — linked from /account
-//   a "YouTube" panel on /projects/:id to publish the film there and follow the upload job
 const auth = () => import("./pages/auth.js");
 const account = () => import("./pages/account.js");
 const projects = () => import("./pages/projects.js");
@@ -13,6 +7,8 @@ const project = () => import("./pages/project.js");
 const library = () => import("./pages/library.js");
 const upload = () => import("./pages/upload.js");
 const credits = () => import("./pages/credits.js");
+const plans = () => import("./pages/plans.js");
+const youtube = () => import("./pages/youtube.js");
 
 export const routes = [
   { path: "/", public: true, redirect: (user) => (user ? "/projects" : "/signin") },
@@ -30,4 +26,8 @@ export const routes = [
   { path: "/library/upload", module: "upload", load: upload, view: "Upload" },
   { path: "/library/:id", public: true, module: "library", load: library, view: "VideoPage" },
   { path: "/credits", module: "credits", load: credits, view: "Credits" },
+  { path: "/credits/plans", module: "plans", load: plans, view: "Plans" },
+  { path: "/youtube", module: "youtube", load: youtube, view: "YouTube" },
+  // Google's redirect URI (settings.YOUTUBE_REDIRECT_URI).
+  { path: "/youtube/callback", module: "youtube", load: youtube, view: "YouTubeCallback" },
 ];

@@ -154,6 +154,30 @@ export function Pager({ page, count, pageSize, onPage, label = "Pages" }) {
   </nav>`;
 }
 
+/** A table that scrolls sideways on a narrow screen: a focusable region, so the keyboard can
+ * scroll it too. */
+export function TableWrap({ label, children }) {
+  return html`<div class="table-wrap" tabindex="0" role="region" aria-label=${label}>${children}</div>`;
+}
+
+/** A loaded page of results (useLoad) as a table, newest first: loading, the API's error, or
+ * `empty` when there is none. columns: [{head, cell(row), cls (a class, or row => class)}]. */
+export function DataTable({ load, id, label, empty, columns }) {
+  if (load.error) return html`<${ErrorNotice} error=${load.error} />`;
+  if (!load.data) return html`<${Loading} />`;
+  if (!load.data.results.length) return html`<p>${empty}</p>`;
+  const cls = (column, row) => (typeof column.cls === "function" ? column.cls(row) : column.cls);
+  return html`<${TableWrap} label=${label}><table id=${id}>
+    <caption class="visually-hidden">${label}, newest first</caption>
+    <thead><tr>${columns.map((c) => html`<th scope="col" class=${cls(c, {})}>${c.head}</th>`)}</tr></thead>
+    <tbody>
+      ${load.data.results.map(
+        (row) => html`<tr key=${row.id}>${columns.map((c) => html`<td class=${cls(c, row)}>${c.cell(row)}</td>`)}</tr>`,
+      )}
+    </tbody>
+  </table><//>`;
+}
+
 export function StatusBadge({ status }) {
   return html`<span class=${`badge status-${status}`}>${(status || "").replace(/_/g, " ")}</span>`;
 }
@@ -188,6 +212,13 @@ export function duration(seconds) {
 
 export function date(value) {
   return value ? new Date(value).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "";
+}
+
+/** An amount in the currency's minor unit (Stripe's `*_cents`, `amount_*`) as money. */
+export function money(cents, currency = "usd") {
+  return new Intl.NumberFormat(undefined, { style: "currency", currency: currency.toUpperCase() }).format(
+    cents / 100,
+  );
 }
 
 export const plural = (n, noun) => `${n} ${noun}${n === 1 ? "" : "s"}`;

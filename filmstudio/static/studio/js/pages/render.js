@@ -72,7 +72,7 @@ export function JobPanel({ projectId, onChange }) {
 
   useEffect(() => {
     api
-      .get(`/jobs${api.query({ project: projectId, page_size: 1 })}`)
+      .get(`/jobs${api.query({ project: projectId, type: "full_generation", page_size: 1 })}`)
       .then((page) => (page.results[0] ? api.get(`/jobs/${page.results[0].id}`) : null))
       .then(show, setLoadError);
   }, [projectId]);

@@ -1,46 +1,16 @@
 // Upload a video with tus (resumable): a progress bar, pause and resume, and resume after a
-// reload (tus-js-client remembers each file's upload URL; choosing the same file again
-// offers to continue where it stopped).
+// reload (../tus.js remembers each file's upload URL; choosing the same file again offers to
+// continue where it stopped).
 import * as api from "../api.js";
 import { html, useEffect, useRef, useState } from "../lib.js";
 import { navigate } from "../router.js";
+import { TusUpload } from "../tus.js";
 import { Button, ErrorNotice, Field, Notice, Page, ProgressBar, bytes, fieldError, useLoad } from "../ui.js";
 
 // 4 MiB a request: small enough that a broken connection loses little and any proxy's body
 // limit is met, large enough that a big file is not thousands of requests.
 const CHUNK_SIZE = 4 * 1024 * 1024;
 const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000];
-
-let tusLoaded = null;
-/** tus-js-client, loaded the first time someone uploads (it is most of the studio's JS). */
-function loadTus() {
-  tusLoaded ??= new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = new URL("../../vendor/tus/tus.min.js", import.meta.url).href;
-    script.onload = () => resolve(window.tus);
-    script.onerror = () => {
-      tusLoaded = null;
-      reject(new api.ApiError(0, { detail: "The uploader could not be loaded. Reload to try again.", code: "network_error" }));
-    };
-    document.head.append(script);
-  });
-  return tusLoaded;
-}
-
-/** The API's error from a failed tus request, or a plain one. */
-function uploadError(error) {
-  const response = error.originalResponse;
-  if (response) {
-    try {
-      const body = JSON.parse(response.getBody());
-      if (body && typeof body.detail === "string") return new api.ApiError(response.getStatus(), body);
-    } catch {
-      // not JSON
-    }
-    return new api.ApiError(response.getStatus(), { detail: `The upload failed (${response.getStatus()}).` });
-  }
-  return new api.ApiError(0, { detail: "The upload was interrupted. Check your connection, then resume.", code: "network_error" });
-}
 
 export function Upload() {
   const categories = useLoad(() => api.get("/categories", { auth: false }), []);
@@ -55,13 +25,11 @@ export function Upload() {
 
   useEffect(() => () => upload.current?.abort(), []);
 
-  const makeUpload = async (chosen) => {
-    const tus = await loadTus();
-    return new tus.Upload(chosen, {
+  const makeUpload = (chosen) =>
+    new TusUpload(chosen, {
       endpoint: new URL(`${api.API}/uploads`, location.origin).href,
       chunkSize: CHUNK_SIZE,
       retryDelays: RETRY_DELAYS,
-      removeFingerprintOnSuccess: true,
       metadata: {
         title: form.title || chosen.name,
         filename: chosen.name,
@@ -69,14 +37,13 @@ export function Upload() {
         description: form.description,
         ...(form.category ? { category_id: form.category } : {}),
       },
-      ...api.tusAuthOptions(),
       onProgress: (sent, total) => setProgress({ sent, total }),
-      onAfterResponse: (request, response) => {
-        const id = response.getHeader("Video-Id");
+      onResponse: (response) => {
+        const id = response.headers.get("video-id");
         if (id) videoId.current = id;
       },
       onError: (err) => {
-        setError(uploadError(err));
+        setError(err);
         setState("paused");
       },
       onSuccess: () => {
@@ -84,7 +51,6 @@ export function Upload() {
         if (videoId.current) navigate(`/library/${videoId.current}`);
       },
     });
-  };
 
   const choose = async (event) => {
     const chosen = event.target.files[0] || null;
@@ -95,22 +61,18 @@ export function Upload() {
     setState("idle");
     if (!chosen) return;
     setForm((f) => ({ ...f, title: f.title || chosen.name.replace(/\.[^.]+$/, "") }));
-    try {
-      upload.current = await makeUpload(chosen);
-      const earlier = await upload.current.findPreviousUploads();
-      if (earlier.length) setPrevious(earlier[0]);
-    } catch (err) {
-      setError(err instanceof api.ApiError ? err : uploadError(err));
-    }
+    upload.current = makeUpload(chosen);
+    const earlier = await upload.current.findPreviousUploads();
+    if (earlier.length) setPrevious(earlier[0]);
   };
 
-  const startNew = async () => {
+  const startNew = () => {
     setError(null);
     if (!form.title.trim()) {
       setError(new api.ApiError(400, { detail: "Give the video a title.", errors: { title: ["This field is required."] } }));
       return;
     }
-    upload.current = await makeUpload(file); // the title and category as they are now
+    upload.current = makeUpload(file); // the title and category as they are now
     setPrevious(null);
     setState("uploading");
     upload.current.start();

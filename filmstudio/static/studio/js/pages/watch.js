@@ -1,8 +1,10 @@
 // The project's latest film: the player (range requests on a signed link, WebVTT captions as
-// a track), downloads, the storyboard stills and line audio, and publishing to the library.
+// a track), downloads, the storyboard stills and line audio, and publishing to the library
+// and to YouTube.
 import * as api from "../api.js";
 import { html, useState } from "../lib.js";
 import { Button, ErrorNotice, Field, Loading, Notice, duration, fieldError, useAction, useLoad } from "../ui.js";
+import { YouTubePublish } from "./youtube-publish.js";
 
 /** Every asset the job made (newest pages first, stopping once older jobs' files begin). */
 async function jobAssets(projectId, jobId) {
@@ -131,6 +133,7 @@ export function FilmPanel({ project }) {
       ${film.vtt && html`<a class="button secondary" href=${film.vtt.download_url} download>Captions (WebVTT)</a>`}
     </p>
     <${Publish} project=${project} />
+    <${YouTubePublish} project=${project} job=${film.job} />
     <${Gallery} film=${film} />
   </section>`;
 }
