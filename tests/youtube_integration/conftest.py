@@ -14,7 +14,6 @@ from jobs.models import Job, JobStatus, JobType
 from projects.models import Asset, Project
 from tests.factories import ProjectFactory
 from tests.fakes.google_server import FakeGoogleServer
-
 from youtube_integration.models import ChannelConnection, Upload
 
 CHUNK = 256 * 1024
