@@ -10,7 +10,7 @@ TEST_ENV := DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postgres:postgres@127.
 	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14} \
 	FILMSTUDIO_VAR_DIR=$(CURDIR)/var/test DEBUG=false SECURE_SSL_REDIRECT=false
 
-.PHONY: run test lint demo bench services install superuser clean
+.PHONY: run test test-gpu lint demo bench chaos services install superuser clean
 
 $(STAMP): requirements/base.txt requirements/dev.txt requirements/prod.txt requirements/pipeline.txt
 	@[ -x $(BIN)/python ] || PYTHON=$(PYTHON) bash .ci/services.sh python
@@ -35,6 +35,23 @@ test: $(STAMP) services
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(TEST_ENV) $(BIN)/pytest --create-db -p no:cacheprovider $(PYTEST_ARGS)
+
+# The optional Stable Diffusion engine (requirements/gpu.txt: torch, diffusers, transformers) in
+# its own environment, so the main one and `make test` never need them: .venv-gpu sees the
+# main environment's packages (a .pth file) and adds the large ones. Its tests build a tiny
+# random pipeline and run the engine's real code on the CPU (on CUDA where there is a GPU).
+GPU_VENV := .venv-gpu
+GPU_STAMP := $(GPU_VENV)/.installed-stamp
+
+$(GPU_STAMP): $(STAMP) requirements/gpu.txt
+	[ -x $(GPU_VENV)/bin/python ] || $(PYTHON) -m venv $(GPU_VENV)
+	echo "$(CURDIR)/$(VENV)/lib/python3.11/site-packages" \
+	  > $(GPU_VENV)/lib/python3.11/site-packages/filmstudio-main.pth
+	$(GPU_VENV)/bin/pip install --quiet -r requirements/gpu.txt
+	touch $(GPU_STAMP)
+
+test-gpu: $(GPU_STAMP) services
+	$(TEST_ENV) $(GPU_VENV)/bin/python -m pytest --create-db -p no:cacheprovider -m gpu tests/film/test_diffusers_provider.py
 
 # The platform with embedded defaults: SQLite, local files, Celery on the filesystem broker.
 # migrate_fast: a fresh database gets dj-stripe's tables in one step (billing/djstripe_schema.py).
@@ -64,6 +81,15 @@ bench: $(STAMP) services
 	$(BENCH_ENV) $(BIN)/python bench/media.py
 	$(BENCH_ENV) $(BIN)/python bench/migrations.py
 	$(BENCH_ENV) $(BIN)/python bench/scale.py
+	$(BENCH_ENV) $(BIN)/python bench/analytics.py
+
+# Jobs through real workers while the broker, workers and database fail (docs/operations.md);
+# several minutes: the sweeper runs every minute, as in production (CHAOS_ARGS=--fast: 10 s).
+chaos: $(STAMP) services
+	PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -tAc \
+	  "SELECT 1 FROM pg_database WHERE datname = 'filmstudio_bench'" | grep -q 1 \
+	  || PGPASSWORD=postgres createdb -h 127.0.0.1 -U postgres filmstudio_bench
+	$(BENCH_ENV) $(BIN)/python bench/chaos.py $(CHAOS_ARGS)
 
 clean:
 	rm -rf var/test .pytest_cache

@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import (
     AdminPasswordChangeForm,
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import Invitation, User
-from filmstudio.errors import DomainError
+from filmstudio.admin import AuditedAdmin
 
 
 class UserCreateForm(AdminUserCreationForm):
@@ -48,28 +48,23 @@ class PasswordSetForm(AdminPasswordChangeForm):
         return user
 
 
-def _moderate(modeladmin, request, queryset, service, verb: str) -> None:
-    done = 0
-    for user in queryset:
-        try:
-            service(user=user, by=request.user)
-            done += 1
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{user}: {exc.detail}", messages.ERROR)
-    if done:
-        modeladmin.message_user(request, f"{verb} {done} user(s).", messages.SUCCESS)
-
-
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
     change_password_form = PasswordSetForm
     list_display = ("email", "first_name", "last_name", "role", "is_active", "is_staff")
-    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    list_filter = (
+        "role",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        ("deleted_at", admin.EmptyFieldListFilter),
+        "date_joined",
+    )
     search_fields = ("email", "first_name", "last_name")
     ordering = ("email",)
-    readonly_fields = ("token_version", "last_login", "date_joined")
+    readonly_fields = ("token_version", "last_login", "date_joined", "deleted_at")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         ("Personal info", {"fields": ("first_name", "last_name")}),
@@ -87,7 +82,7 @@ class UserAdmin(DjangoUserAdmin):
                 )
             },
         ),
-        ("Dates", {"fields": ("last_login", "date_joined")}),
+        ("Dates", {"fields": ("last_login", "date_joined", "deleted_at")}),
     )
     add_fieldsets = (
         (
@@ -106,7 +101,12 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
-    actions = ["suspend", "reactivate"]
+    actions = ["suspend", "reactivate", "anonymise"]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # An account is deleted by anonymising it (the "anonymise" action): a hard delete
+        # would take the credit ledger and the jobs it paid for with it.
+        return False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -122,15 +122,31 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.action(description="Suspend selected users (revokes their tokens)")
     def suspend(self, request, queryset):
-        _moderate(self, request, queryset, services.user_suspend, "Suspended")
+        self.run_action(
+            request, queryset, lambda u: services.user_suspend(user=u, by=request.user), "Suspended"
+        )
 
     @admin.action(description="Reactivate selected users")
     def reactivate(self, request, queryset):
-        _moderate(self, request, queryset, services.user_reactivate, "Reactivated")
+        self.run_action(
+            request,
+            queryset,
+            lambda u: services.user_reactivate(user=u, by=request.user),
+            "Reactivated",
+        )
+
+    @admin.action(description="Delete selected accounts (anonymise; ledger and audit stay)")
+    def anonymise(self, request, queryset):
+        self.run_action(
+            request,
+            queryset,
+            lambda u: services.user_anonymise(user=u, by=request.user),
+            "Anonymised",
+        )
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(AuditedAdmin):
     list_display = ("__str__", "email", "status", "created_by", "created_at", "expires_at")
     list_filter = ("used_at", "revoked_at")
     search_fields = ("email", "token")
@@ -147,10 +163,23 @@ class InvitationAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        def clean_email(self):
+            email = self.cleaned_data["email"].strip().lower()
+            if email and User.objects.filter(email__iexact=email).exists():
+                raise forms.ValidationError("An account with this email already exists.")
+            return email
+
+        form.clean_email = clean_email
+        return form
+
     @admin.action(description="Revoke selected invitations")
     def revoke(self, request, queryset):
-        for invitation in queryset:
-            try:
-                services.invitation_revoke(invitation=invitation, by=request.user)
-            except DomainError as exc:
-                self.message_user(request, f"{invitation}: {exc.detail}", messages.ERROR)
+        self.run_action(
+            request,
+            queryset,
+            lambda i: services.invitation_revoke(invitation=i, by=request.user),
+            "Revoked",
+        )

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model, logout
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -11,6 +11,9 @@ from rest_framework.response import Response
 from accounts import selectors, services
 from accounts.models import Invitation
 from accounts.serializers import (
+    AdminRoleSerializer,
+    AdminUserDetailSerializer,
+    AdminUserFilterSerializer,
     AdminUserSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
@@ -20,6 +23,7 @@ from accounts.serializers import (
     PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetSerializer,
+    ReasonSerializer,
     RefreshSerializer,
     RegisterSerializer,
     TokenPairSerializer,
@@ -108,6 +112,10 @@ class MeApi(generics.GenericAPIView):
     serializer_class = MeSerializer
     permission_classes = [IsAuthenticated]
 
+    def get_object(self):
+        # DRF's OPTIONS metadata asks for the object a PUT would change: the caller.
+        return self.request.user
+
     def get(self, request):
         return Response(MeSerializer(selectors.user_profile(user=request.user)).data)
 
@@ -163,17 +171,50 @@ class PasswordResetConfirmApi(_PublicView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(
-    tags=["admin"],
-    parameters=[OpenApiParameter("search", str, description="Part of an email or name.")],
-)
+@extend_schema(tags=["admin"], parameters=[AdminUserFilterSerializer])
 class AdminUserListApi(generics.ListAPIView):
+    """Every account, newest first: search by email or name, filter by role, state, plan,
+    join date, and the apps' filters (has failed jobs)."""
+
     serializer_class = AdminUserSerializer
     permission_classes = [IsPlatformStaff]
-    filter_backends: list = []
+    filter_backends: list = []  # filtering is explicit (validated query serializer)
 
     def get_queryset(self):
-        return selectors.users_list(search=self.request.query_params.get("search", ""))
+        query = AdminUserFilterSerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = dict(query.validated_data)
+        return selectors.users_list(search=filters.pop("search"), filters=filters)
+
+
+@extend_schema(tags=["admin"])
+class AdminUserDetailApi(generics.GenericAPIView):
+    """One account and everything about it (staff); change its role or delete it (admins)."""
+
+    serializer_class = AdminUserDetailSerializer
+    permission_classes = [IsPlatformStaff]
+
+    def _detail(self, user) -> Response:
+        return Response(AdminUserDetailSerializer(selectors.user_detail(user=user)).data)
+
+    def get(self, request, pk: int):
+        return self._detail(selectors.user_get(user_id=pk))
+
+    @extend_schema(request=AdminRoleSerializer, responses={200: AdminUserDetailSerializer})
+    def patch(self, request, pk: int):
+        data = AdminRoleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = selectors.user_get(user_id=pk)
+        services.user_role_change(user=target, by=request.user, **data.validated_data)
+        return self._detail(selectors.user_get(user_id=pk))
+
+    @extend_schema(request=ReasonSerializer, responses={204: None})
+    def delete(self, request, pk: int):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = selectors.user_get(user_id=pk)
+        services.user_anonymise(user=target, by=request.user, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class _AdminUserActionApi(generics.GenericAPIView):
@@ -182,17 +223,19 @@ class _AdminUserActionApi(generics.GenericAPIView):
     service = None
 
     def post(self, request, pk: int):
-        target = get_object_or_404(User, pk=pk)
-        user = type(self).service(user=target, by=request.user)
-        return Response(AdminUserSerializer(user).data)
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = selectors.user_get(user_id=pk)
+        type(self).service(user=target, by=request.user, **data.validated_data)
+        return Response(AdminUserSerializer(selectors.user_get(user_id=pk)).data)
 
 
-@extend_schema(tags=["admin"], request=None, responses={200: AdminUserSerializer})
+@extend_schema(tags=["admin"], request=ReasonSerializer, responses={200: AdminUserSerializer})
 class AdminUserSuspendApi(_AdminUserActionApi):
     service = staticmethod(services.user_suspend)
 
 
-@extend_schema(tags=["admin"], request=None, responses={200: AdminUserSerializer})
+@extend_schema(tags=["admin"], request=ReasonSerializer, responses={200: AdminUserSerializer})
 class AdminUserReactivateApi(_AdminUserActionApi):
     service = staticmethod(services.user_reactivate)
 

@@ -4,6 +4,8 @@ from rest_framework_simplejwt.authentication import JWTAuthentication as BaseJWT
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from filmstudio import context
+
 TOKEN_VERSION_CLAIM = "ver"
 
 
@@ -23,4 +25,5 @@ class JWTAuthentication(BaseJWTAuthentication):
         user = super().get_user(validated_token)  # refuses unknown and suspended users
         if not token_is_current(validated_token, user):
             raise AuthenticationFailed("Token has been revoked.", code="token_revoked")
+        context.bind(user_id=user.pk)  # every log line of the request names its user
         return user

@@ -51,6 +51,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when staff deleted the account: the row stays, anonymised (user_anonymise).
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Every token carries the version it was issued under; bumping it (password change)
     # revokes every access token issued before, at once.
     token_version = models.PositiveIntegerField(default=0, editable=False)

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.models import Invitation
 from accounts.services import invitation_link
+from filmstudio.registry import user_filters
 
 User = get_user_model()
 
@@ -68,6 +69,9 @@ class MeSerializer(serializers.Serializer):
 
 
 class AdminUserSerializer(serializers.ModelSerializer):
+    plan = serializers.CharField(read_only=True, default=None)
+    balance = serializers.IntegerField(read_only=True, default=None)
+
     class Meta:
         model = User
         fields = [
@@ -80,8 +84,54 @@ class AdminUserSerializer(serializers.ModelSerializer):
             "is_staff",
             "date_joined",
             "last_login",
+            "deleted_at",
+            "plan",
+            "balance",
         ]
         read_only_fields = fields
+
+
+class AdminUserDetailSerializer(serializers.Serializer):
+    user = AdminUserSerializer()
+    sections = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text=(
+            "One object per app: billing (plan, balance, ledger summary), projects, jobs "
+            "(by status, recent failures), media_library (videos, upload quota), "
+            "youtube_integration (connections, uploads)."
+        ),
+    )
+
+
+def _optional_bool(help_text: str) -> serializers.BooleanField:
+    return serializers.BooleanField(required=False, allow_null=True, help_text=help_text)
+
+
+class AdminUserFilterSerializer(serializers.Serializer):
+    """The staff user list's query: the account's own filters and every registered one."""
+
+    search = serializers.CharField(required=False, allow_blank=True, default="")
+    role = serializers.ChoiceField(choices=User.Role.choices, required=False)
+    is_active = _optional_bool("false: suspended (and deleted) accounts only.")
+    plan = serializers.CharField(required=False, max_length=32)
+    joined_after = serializers.DateField(required=False, help_text="Inclusive.")
+    joined_before = serializers.DateField(required=False, help_text="Inclusive.")
+    deleted = _optional_bool("Accounts deleted (anonymised) by staff.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, _ in user_filters:
+            self.fields[name] = _optional_bool(
+                f"true: only users who match `{name}`; false: only those who do not."
+            )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000, default="")
+
+
+class AdminRoleSerializer(ReasonSerializer):
+    role = serializers.ChoiceField(choices=User.Role.choices)
 
 
 class InvitationSerializer(serializers.ModelSerializer):

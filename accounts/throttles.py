@@ -1,12 +1,23 @@
 """Brute-force guards: login is limited per client IP and, separately, per target email, so
-neither one IP trying many accounts nor many IPs trying one account gets far."""
+neither one IP trying many accounts nor many IPs trying one account gets far.
+
+The email throttle's key is a digest of the normalised address, never the raw body: any
+string a client sends (however long, whatever its characters) makes a valid cache key. The
+client IP is the connection's unless settings say how many proxies to trust (NUM_PROXIES)."""
+
+import hashlib
 
 from rest_framework.throttling import SimpleRateThrottle
 
 
-def _email_of(request) -> str:
+def _email_digest(request) -> str:
     email = request.data.get("email") if hasattr(request.data, "get") else None
-    return str(email or "").strip().lower()
+    if not isinstance(email, str):
+        return ""  # a non-string email fails validation; the IP throttle still applies
+    normalised = email.strip().lower()
+    if not normalised:
+        return ""
+    return hashlib.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class _IPThrottle(SimpleRateThrottle):
@@ -16,10 +27,10 @@ class _IPThrottle(SimpleRateThrottle):
 
 class _EmailThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
-        email = _email_of(request)
-        if not email:
+        digest = _email_digest(request)
+        if not digest:
             return None  # nothing to brute-force; the IP throttle still applies
-        return self.cache_format % {"scope": self.scope, "ident": email}
+        return self.cache_format % {"scope": self.scope, "ident": digest}
 
 
 class LoginIPThrottle(_IPThrottle):

@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("users/me", apis.MeApi.as_view(), name="users-me"),
     path("admin/users", apis.AdminUserListApi.as_view(), name="admin-users"),
+    path("admin/users/<int:pk>", apis.AdminUserDetailApi.as_view(), name="admin-user-detail"),
     path(
         "admin/users/<int:pk>/suspend",
         apis.AdminUserSuspendApi.as_view(),

@@ -1,18 +1,22 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from djstripe import models as djstripe
 from djstripe.admin.admin import InvoiceAdmin as DjstripeInvoiceAdmin
 from djstripe.admin.admin import StripeModelAdmin
 
+from filmstudio.admin import AuditedAdmin
 from filmstudio.errors import DomainError
+from filmstudio.services import audit_log
 
 from . import services
 from .models import Checkout, CreditAccount, CreditPack, CreditTransaction, Plan
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedAdmin):
     """Plans are data: rename, re-price (at Stripe, then `billing_sync`), change allowances,
     take off sale. The Stripe price is set by `manage.py billing_sync`."""
 
@@ -36,7 +40,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(CreditPack)
-class CreditPackAdmin(admin.ModelAdmin):
+class CreditPackAdmin(AuditedAdmin):
     list_display = [
         "code",
         "name",
@@ -108,10 +112,23 @@ def _link(obj) -> str:
     return format_html('<a href="{}">{}</a>', url, obj.id)
 
 
+class GrantFields(forms.Form):
+    amount = forms.IntegerField(required=False, help_text="Negative removes credits.")
+    reason = forms.CharField(required=False, max_length=300)
+
+
+class GrantForm(ActionForm, GrantFields):
+    """The action bar with the fields of "grant credits" (no intermediate page)."""
+
+
 @admin.register(CreditAccount)
-class CreditAccountAdmin(admin.ModelAdmin):
+class CreditAccountAdmin(AuditedAdmin):
     """A customer on one page: plan, balance and allowance, shortfall, their Stripe
-    subscriptions and invoices, and the ledger."""
+    subscriptions and invoices, and the ledger. The "grant credits" action adds (or removes)
+    the amount typed in the action bar, with its reason, through the ledger."""
+
+    action_form = GrantForm
+    actions = ["grant_credits"]
 
     list_display = [
         "user",
@@ -140,6 +157,24 @@ class CreditAccountAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [ReadOnlyLedgerInline]
+
+    @admin.action(description="Grant credits (amount and reason in the action bar)")
+    def grant_credits(self, request, queryset):
+        form = GrantFields(request.POST)
+        valid = form.is_valid()
+        amount = form.cleaned_data.get("amount") if valid else None
+        reason = (form.cleaned_data.get("reason") or "").strip() if valid else ""
+        if not amount or not reason:
+            self.message_user(request, "Give a non-zero amount and a reason.", messages.ERROR)
+            return
+        self.run_action(
+            request,
+            queryset.select_related("user"),
+            lambda account: services.credits_admin_grant(
+                staff_user=request.user, user=account.user, amount=amount, reason=reason
+            ),
+            f"Granted {amount} credits",
+        )
 
     @admin.display(description="Stripe subscriptions")
     def subscriptions(self, account):
@@ -223,6 +258,13 @@ class CreditTransactionAdmin(admin.ModelAdmin):
             except DomainError as error:
                 self.message_user(request, f"{intent}: {error.detail}", messages.ERROR)
             else:
+                audit_log(
+                    actor=request.user,
+                    action="payment.refund",
+                    target_type="stripe.payment_intent",
+                    target_id=intent,
+                    changes={"refund": {"before": None, "after": refund.id}},
+                )
                 self.message_user(
                     request,
                     f"{intent}: refund {refund.id} ({refund.status}); the credits are "

@@ -11,7 +11,16 @@ class BillingConfig(AppConfig):
         from django.core.checks import registry
         from djstripe import checks as djstripe_checks
 
-        from . import webhooks  # noqa: F401  (connects the money rules to dj-stripe's signals)
+        from filmstudio.registry import analytics_sources, metrics_sources, user_sections
+
+        from . import (
+            selectors,
+            webhooks,  # noqa: F401  (connects the money rules to dj-stripe's signals)
+        )
+
+        user_sections.register("billing", selectors.user_billing_section)
+        analytics_sources.register("billing", selectors.credits_series)
+        metrics_sources.register("billing", selectors.credits_metrics)
 
         # The official client's globals, which dj-stripe uses too: retries of network
         # failures (each POST under one idempotency key) and a bounded wait per call.

@@ -93,3 +93,83 @@ def ledger_sum(*, account: CreditAccount) -> int:
 
 def allowance_sum(*, account: CreditAccount) -> int:
     return account.ledger.aggregate(total=Sum("allowance_amount"))["total"] or 0
+
+
+# --- staff
+
+
+def user_billing_section(*, user) -> dict:
+    """The billing part of the staff's user detail: plan, balance, allowance, shortfall and
+    the ledger summed by kind (one grouped query) with its last lines."""
+    from django.db.models import Count
+
+    account = CreditAccount.objects.filter(user=user).first()
+    if account is None:
+        return {"plan": settings.DEFAULT_PLAN, "balance": 0, "ledger": {}, "recent": []}
+    by_kind = account.ledger.values("kind").annotate(count=Count("id"), total=Sum("amount"))
+    recent = account.ledger.order_by("-created_at", "-id").values(
+        "id", "kind", "amount", "balance_after", "reason", "created_at"
+    )[:10]
+    return {
+        "plan": account.plan_id,
+        "balance": account.balance,
+        "allowance": account.allowance,
+        "allowance_expires_at": account.allowance_expires_at,
+        "shortfall": account.shortfall,
+        "ledger": {row["kind"]: {"count": row["count"], "total": row["total"]} for row in by_kind},
+        "recent": list(recent),
+    }
+
+
+def credits_series(*, window) -> dict:
+    """The billing part of the staff analytics: credits granted (by staff and at sign-up),
+    purchased, given as allowances, spent on jobs (reserved less refunded) and expired, and
+    the revenue Stripe invoices collected (cents, by currency)."""
+    from django.db.models import BigIntegerField
+    from django.db.models.fields.json import KT
+    from django.db.models.functions import Cast
+
+    from filmstudio.analytics import bucketed
+
+    Kind = CreditTransaction.Kind
+    # One scan of the ledger: every kind's sum per bucket.
+    by_kind = bucketed(
+        CreditTransaction.objects.all(), field="created_at", window=window, value=Sum("amount"),
+        by="kind",
+    )  # fmt: skip
+    zero = [0] * len(window.buckets())
+
+    def kinds(*names: str, sign: int = 1) -> list:
+        return [sign * sum(v) for v in zip(*(by_kind.get(n, zero) for n in names), strict=True)]
+
+    paid = djstripe.Invoice.objects.filter(stripe_data__status="paid").annotate(
+        invoice_currency=KT("stripe_data__currency")
+    )
+    revenue = bucketed(
+        paid,
+        field="created",
+        window=window,
+        value=Sum(Cast(KT("stripe_data__amount_paid"), BigIntegerField())),
+        by="invoice_currency",
+    )
+    return {
+        "series": {
+            "credits_granted": kinds(Kind.GRANT),
+            "credits_purchased": kinds(Kind.PURCHASE),
+            "credits_allowance": kinds(Kind.MONTHLY_ALLOWANCE),
+            # Reservations are negative, refunds positive: spent = -(reserve + refund).
+            "credits_spent": kinds(Kind.RESERVE, Kind.REFUND, sign=-1),
+            "credits_expired": kinds(Kind.EXPIRE, sign=-1),
+            "revenue_cents": revenue,
+        }
+    }
+
+
+def credits_metrics() -> list[tuple]:
+    """Credits moved so far, by kind of ledger line (granted, purchased, reserved, refunded,
+    expired...), for /metrics."""
+    totals = CreditTransaction.objects.order_by().values_list("kind").annotate(s=Sum("amount"))
+    return [
+        ("filmstudio_credits", "Sum of ledger amounts by kind.", {"kind": kind}, total or 0)
+        for kind, total in totals
+    ]

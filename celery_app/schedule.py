@@ -45,6 +45,13 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute=0, hour=0, day_of_week="sunday"),
         "options": _expires(6 * 3600),
     },
+    # Pending videos whose processing message never reached the broker (it was down) or was
+    # lost with it are sent again within a minute or two of MEDIA_RESEND_AFTER.
+    "media-resend-unqueued": {
+        "task": "media_library.resend_unqueued",
+        "schedule": 60.0,
+        "options": _expires(55),
+    },
     # Videos left by a dead worker are re-queued; abandoned resumable uploads are freed.
     "media-maintenance": {
         "task": "media_library.maintenance",

@@ -38,14 +38,15 @@ class Segment:
 
 
 def x264_args(fps: int, *, crf: int = 20, preset: str = "ultrafast") -> list[str]:
-    """The delivery encoding of every clip: H.264 High, closed 2 s GOPs, at most 2 consecutive
-    B-frames, capped at 8 Mb/s (YouTube's 1080p figure). x264's ultrafast analysis with CABAC
-    and the deblocking filter put back: ~30% less CPU than superfast on drawn pictures, at a
-    bitrate still far under the cap."""
+    """The delivery encoding of every clip: H.264 High, closed 2 s GOPs, no B-frames (YouTube
+    asks for at most 2 in a row), capped at 8 Mb/s (YouTube's 1080p figure). x264's ultrafast
+    analysis with CABAC and the deblocking filter put back: ~30% less CPU than superfast on
+    drawn pictures, at a bitrate still far under the cap. Without B-frames the encode costs
+    ~15-20% less CPU a frame for ~10% more bits (measured in docs/benchmarks.md)."""
     gop = 2 * fps
     params = (
         f"keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0"
-        ":bframes=2:b-adapt=0:cabac=1:deblock=1,0,0:8x8dct=1"
+        ":bframes=0:cabac=1:deblock=1,0,0:8x8dct=1"
     )
     return [
         "-c:v",
@@ -65,7 +66,7 @@ def x264_args(fps: int, *, crf: int = 20, preset: str = "ultrafast") -> list[str
         "-g",
         str(gop),
         "-bf",
-        "2",
+        "0",
         "-x264-params",
         params,
         "-r",

@@ -167,6 +167,19 @@ def layout(
     return im, (x0, y0, x0 + bw, y0 + bh)
 
 
+def aspect_of(size: tuple[int, int]) -> str:
+    """The format a frame size belongs to (a small test render keeps its format's shape)."""
+    W, H = size
+    return "16:9" if W > H else "9:16" if W < H else "1:1"
+
+
+def caption_top(size: tuple[int, int], aspect: str) -> int:
+    """The highest any caption box reaches (a two-line cue): the stage keeps faces and
+    figures above it, so a caption never covers anyone."""
+    _, box = layout(Cue(0.0, 0.0, ("Hg", "Hg")), size, aspect)
+    return box[1]
+
+
 def safe_box(size: tuple[int, int], aspect: str) -> tuple[int, int, int, int]:
     """The format's safe area in pixels (left, top, right, bottom)."""
     W, H = size

@@ -87,7 +87,9 @@ _MALE = {
     "sir",
     "lord",
 }
-_SHE, _HE = {"she", "her", "hers", "herself"}, {"he", "him", "his", "himself"}
+# A sentence's subject and possessive pronouns are about its subject; "him" is about someone
+# else ("Anna stood beside him"), and "her" is left in because it is mostly possessive.
+_SHE, _HE = {"she", "her", "hers", "herself"}, {"he", "his", "himself"}
 _OLD = {
     "old",
     "elderly",
@@ -165,6 +167,16 @@ _MALE_NAMES = {
 }
 
 
+def known_first_names(text: str) -> list[str]:
+    """Capitalised words of `text` that are first names this module knows, in order (upper
+    case): the characters of prose who may speak without ever being named as speakers."""
+    names: list[str] = []
+    for word in re.findall(r"\b[A-Z][a-z]+\b", text):
+        if word.lower() in _FEMALE_NAMES | _MALE_NAMES and word.upper() not in names:
+            names.append(word.upper())
+    return names
+
+
 @dataclass(frozen=True)
 class Role:
     name: str
@@ -233,7 +245,7 @@ def cast_roles(breakdown: Breakdown, overrides: dict[str, str] | None = None) ->
     # The action as written (a shot's description keeps the introductions "ELI (8)" that
     # the narrator does not read), else the narration.
     action = " ".join(
-        shot.description if shot.kind == "action" else line.text
+        shot.description if shot.kind in ("action", "prose") else line.text
         for shot in breakdown.shots
         for line in shot.lines
         if line.is_narration

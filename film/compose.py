@@ -1,8 +1,8 @@
 """The final film: ONE ffmpeg run joining the clips, the mastered audio and the subtitles into
 an MP4 encoded to YouTube's recommendation.
 
-Video: the clips are raw H.264 in the delivery format (High, yuv420p, closed 2 s GOPs, at
-most 2 consecutive B-frames); joined byte for byte they are one stream, which is muxed with
+Video: the clips are raw H.264 in the delivery format (High, yuv420p, closed 2 s GOPs, no
+B-frames where YouTube allows 2 in a row); joined byte for byte they are one stream, muxed with
 timestamps made from the frame rate, so every frame is exactly 1/fps after the one before
 (no gap or overlap at a join, however many clips) and nothing is re-encoded. No edit list
 (`-use_editlist 0`): the AAC encoder's priming (1024 samples) is trimmed from the audio
@@ -96,6 +96,10 @@ def compose_command(
         "language=eng",
         "-use_editlist",
         "0",
+        # Without an edit list the muxer would shift every video frame but the first by the
+        # AAC priming (a 21 ms longer first frame); the timestamps are non-negative already.
+        "-avoid_negative_ts",
+        "make_non_negative",
         "-movflags",
         "+faststart",
         "-f",

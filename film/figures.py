@@ -150,9 +150,13 @@ def place_figures(
     scale: float,
     speaker: str | None,
     tint: tuple[int, int, int] = (255, 255, 255),
-) -> Image.Image:
-    """Draw `figures` on a copy of `layer` at their slots; the speaker sharp, others soft."""
+    span: tuple[float, float] = (0.0, 1.0),
+) -> tuple[Image.Image, dict[str, tuple[int, int, int, int]]]:
+    """Draw `figures` on a copy of `layer` at their slots (mapped into `span`, fractions of
+    the frame width); the speaker sharp, others soft. Returns the layer and each figure's
+    drawn box (x0, y0, x1, y1) in the layer."""
     out = layer.copy()
+    boxes: dict[str, tuple[int, int, int, int]] = {}
     blur = max(1.0, scale * 0.008)
     for fig in sorted(figures, key=lambda f: f.name == speaker):  # speaker drawn last (in front)
         others = [f.slot for f in figures if f is not fig]
@@ -164,6 +168,9 @@ def place_figures(
             rgb = ImageEnhance.Brightness(tile.convert("RGB")).enhance(0.78)
             rgb.putalpha(tile.getchannel("A"))
             tile = rgb
-        x = offset_x + round(fig.slot * frame_w - tile.width / 2)
-        out.alpha_composite(tile, (max(0, x), max(0, feet_y - tile.height)))
-    return out
+        x = offset_x + round((span[0] + fig.slot * (span[1] - span[0])) * frame_w - tile.width / 2)
+        at = (max(0, x), max(0, feet_y - tile.height))
+        out.alpha_composite(tile, at)
+        bx = tile.getchannel("A").getbbox() or (0, 0, 0, 0)
+        boxes[fig.name] = (at[0] + bx[0], at[1] + bx[1], at[0] + bx[2], at[1] + bx[3])
+    return out, boxes

@@ -1,15 +1,20 @@
-"""Plain prose -> Breakdown: paragraphs become scenes, sentences become narrator lines.
+"""Plain prose -> Breakdown: paragraphs become scenes, sentences become narrator lines, and
+quoted speech becomes its speaker's line (`film.attribution`: named, by pronoun, or by
+turn-taking), so each character keeps one voice.
 
 Each shot holds up to `SENTENCES_PER_SHOT` consecutive sentences of one paragraph, so the
-picture changes at a reading pace. A short first paragraph with no sentence punctuation is
-taken as the title.
+picture changes at a reading pace; a paragraph that opens with speech goes on with the
+scene before it (a reply, not a new place). A short first paragraph with no sentence
+punctuation is taken as the title.
 """
 
 from __future__ import annotations
 
 import re
 
-from film.breakdown import NARRATOR, Breakdown, Line, Scene, Shot
+from film.attribution import Attribution, named_speakers, parse_speech
+from film.breakdown import Breakdown, Scene, Shot
+from film.casting import describe, known_first_names
 from film.errors import ScriptError
 
 SENTENCES_PER_SHOT = 2
@@ -27,35 +32,18 @@ def split_sentences(paragraph: str) -> list[str]:
         parts.append(text[start : match.start()] + match.group(0).strip())
         start = match.end()
     parts.append(text[start:])
-    return [p.strip() for p in parts if p.strip()]
+    # A quote of several sentences is one: nothing splits inside quotation marks.
+    merged: list[str] = []
+    for part in (p.strip() for p in parts if p.strip()):
+        if merged and _open_quote(merged[-1]):
+            merged[-1] += " " + part
+        else:
+            merged.append(part)
+    return merged
 
 
-_QUOTE = r"[\"“]([^\"”]+)[\"”]"
-_SAID = r"(?:said|says|asked|asks|whispered|shouted|cried|replied|called|answered|muttered)"
-_NAME = r"((?:[A-Z][a-z'’]+)(?: [A-Z][a-z'’]+)?)"
-# "We should go," said Tom. / "We should go," Tom said. / Tom said, "We should go."
-_ATTRIBUTED = [
-    re.compile(rf"^{_QUOTE}\s*,?\s*{_SAID} {_NAME}[.!?]?$"),
-    re.compile(rf"^{_QUOTE}\s*,?\s*{_NAME} {_SAID}[.!?]?$"),
-    re.compile(rf"^{_NAME} {_SAID},?\s*{_QUOTE}$"),
-]
-_PRONOUNS = {"He", "She", "They", "It", "I", "We", "You"}
-
-
-def _speech(sentence: str) -> Line | None:
-    """A sentence of quoted speech with its speaker named beside it, as that speaker's line
-    (the words in quotes, without the quotes or the attribution); None otherwise."""
-    for n, pattern in enumerate(_ATTRIBUTED):
-        match = pattern.match(sentence.strip())
-        if match:
-            quote, name = (match.group(2), match.group(1)) if n == 2 else match.groups()
-            if name in _PRONOUNS:
-                return None
-            words = quote.strip().rstrip(",")
-            if words and words[-1] not in ".!?":
-                words += "."
-            return Line(name.upper(), words)
-    return None
+def _open_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")
 
 
 def parse_prose(text: str) -> Breakdown:
@@ -67,21 +55,32 @@ def parse_prose(text: str) -> Breakdown:
         if "\n" not in first and len(first) <= 80 and not re.search(r"[.!?]$", first):
             title = first.strip("# ").strip()
             paragraphs = paragraphs[1:]
+    sentences = [split_sentences(p) for p in paragraphs]
+    flat = [s for group in sentences for s in group]
+    whole = " ".join(flat)
+    names = named_speakers(flat)
+    names += [n for n in known_first_names(whole) if n not in names]
+    attribution = Attribution(
+        genders={n: describe(n, whole, [o for o in names if o != n])[0] for n in names}
+    )
     scenes: list[Scene] = []
     shot_index = 0
-    for paragraph in paragraphs:
-        sentences = split_sentences(paragraph)
-        if not sentences:
-            continue
-        scene = Scene(index=len(scenes), heading=f"PART {len(scenes) + 1}")
-        for start in range(0, len(sentences), SENTENCES_PER_SHOT):
-            group = sentences[start : start + SENTENCES_PER_SHOT]
+    for group in (g for g in sentences if g):
+        attribution.new_paragraph()
+        # A paragraph that opens with speech goes on with the scene (a reply, not a new place).
+        if scenes and group[0][:1] in ('"', "“") and parse_speech(group[0]) is not None:
+            scene = scenes.pop()
+        else:
+            scene = Scene(index=len(scenes), heading=f"PART {len(scenes) + 1}")
+        lines = attribution.lines(group)
+        for start in range(0, len(lines), SENTENCES_PER_SHOT):
+            part = lines[start : start + SENTENCES_PER_SHOT]
             scene.shots.append(
                 Shot(
                     index=shot_index,
                     kind="prose",
-                    lines=[_speech(sentence) or Line(NARRATOR, sentence) for sentence in group],
-                    description=" ".join(group),
+                    lines=[line for line, _ in part],
+                    description=" ".join(text for _, text in part),
                 )
             )
             shot_index += 1

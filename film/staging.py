@@ -9,11 +9,20 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
+from film.camera import ZOOM
+from film.captions import aspect_of, caption_top
 from film.figures import Figure, place_figures
 from film.scenery import LAYERS, PAN
 from film.scenery.canvas import Light
 
 MEDIUM_ZOOM = 1.45
+# A head's top stays this far (of the frame height) under the top edge, and the feet this far
+# above the caption band; a drawn figure reaches ~1.01 of its height above its feet.
+HEADROOM = 0.05
+STAGE_GAP = 0.015
+FIGURE_TOP = 1.02
+# Where the slots spread across the frame: in 9:16 the right ~15% is under Shorts' buttons.
+SPANS = {"9:16": (0.02, 0.8)}
 _SERIF = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 
 
@@ -69,6 +78,22 @@ def title_rows(title: str, title_page: dict[str, str]) -> list[tuple[str, float]
     return rows
 
 
+def stage_for(
+    size: tuple[int, int], aspect: str, figures: list[Figure]
+) -> tuple[float, float, float]:
+    """Where the cast stands in a wide framing: (feet y, an adult's height in pixels, the
+    most a closer framing may zoom). The feet stay above the caption band and the heads
+    under the top edge even at the end of a push-in (a zoom by `camera.ZOOM` about the
+    centre), so no caption ever covers a face or a figure."""
+    W, H = size
+    band = caption_top(size, aspect) - STAGE_GAP * H
+    feet = H / 2 + (band - H / 2) / ZOOM
+    ceiling = H / 2 - (H / 2 - HEADROOM * H) / ZOOM
+    tallest = max((f.height for f in figures), default=1.0) * FIGURE_TOP
+    scale = min(0.5 * min(H, 1.25 * W), (feet - ceiling) / tallest)
+    return feet, scale, max(1.0, min(MEDIUM_ZOOM, (feet - ceiling) / (scale * tallest)))
+
+
 def framed(
     base: dict[str, Image.Image],
     figures: list[Figure],
@@ -78,22 +103,25 @@ def framed(
     focus: str | None,
     present: list[str],
     light: Light | None,
-) -> dict[str, Image.Image]:
-    """The layers of one setup: `base` framed, with the characters `present` drawn."""
+    aspect: str | None = None,
+) -> tuple[dict[str, Image.Image], dict[str, tuple[int, int, int, int]]]:
+    """The layers of one setup: `base` framed, with the characters `present` drawn; and each
+    drawn character's box (x0, y0, x1, y1) in the frame (before any camera move)."""
     W, H = size
+    aspect = aspect or aspect_of(size)
     layers = dict(base)
     lw = layers["sky"].width
-    scale = 0.5 * min(H, 1.25 * W)  # an adult's height in pixels
-    feet = round(H * 0.95)
+    onstage = [f for f in figures if f.name in present]
+    feet, scale, zoom = stage_for(size, aspect, onstage)
+    span = SPANS.get(aspect, (0.0, 1.0))
     offset, frame_w = (lw - W) // 2, W
     target = next((f for f in figures if f.name == focus), None)
-    if framing == "medium" and target is not None:
-        z = MEDIUM_ZOOM
-        cx = (lw - W) / 2 + target.slot * W
-        cy = feet - scale * target.height * 0.75
+    if framing == "medium" and target is not None and zoom > 1.0:
+        z = zoom
+        cx = (lw - W) / 2 + (span[0] + target.slot * (span[1] - span[0])) * W
         rw, rh = lw / z, H / z
         x0 = min(max(0.0, cx - rw / 2), lw - rw)
-        y0 = min(max(0.0, cy - rh * 0.4), H - rh)
+        y0 = feet * (1 - 1 / z)  # the feet stay where the wide framing has them
         box = (round(x0), round(y0), round(x0 + rw), round(y0 + rh))
         out = {}
         for name, im in layers.items():
@@ -104,19 +132,21 @@ def framed(
                 )
             out[name] = crop
         layers = out
-        offset, feet = round(-x0 * z), round((feet - y0) * z)
-        scale, frame_w = scale * z, round(W * z)
-    onstage = [f for f in figures if f.name in present]
+        offset, scale, frame_w = round(-x0 * z), scale * z, round(W * z)
+    boxes: dict[str, tuple[int, int, int, int]] = {}
     if onstage:
         # In the nearest layer: nothing of the set is ever drawn over a face.
-        layers["near"] = place_figures(
+        layers["near"], drawn = place_figures(
             layers["near"],
             onstage,
             frame_w=frame_w,
             offset_x=offset,
-            feet_y=feet,
+            feet_y=round(feet),
             scale=scale,
             speaker=focus,
             tint=light.tint if light else (255, 255, 255),
+            span=span,
         )
-    return layers
+        left = (lw - W) // 2
+        boxes = {n: (b[0] - left, b[1], b[2] - left, b[3]) for n, b in drawn.items()}
+    return layers, boxes

@@ -43,6 +43,10 @@ class FilmRun:
     music: bool | None = None
     burn_subtitles: bool = False
     captions: str | None = None  # "all" | "dialogue"; default `config.render.captions`
+    # Where pictures and voices come from (`film.providers.registry.SOURCES`): "default" is
+    # the configured engine; a source this machine cannot serve falls to the local engine.
+    picture_source: str = "default"  # default | drawn | stock | ai
+    voice_source: str = "default"  # default | local | openai | elevenlabs
     # The project's cast: character (or "NARRATOR") -> voice name of `film.casting.VOICES`.
     cast: tuple[tuple[str, str], ...] = ()
     moderate: bool = True

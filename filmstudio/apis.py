@@ -1,4 +1,5 @@
-"""The floor's own endpoints: signed file downloads and the site configuration."""
+"""The floor's own endpoints: signed file downloads, the site configuration, and the staff
+views no single app owns (the audit log, the analytics the apps contribute to)."""
 
 import mimetypes
 from pathlib import PurePosixPath
@@ -11,10 +12,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from . import selectors, services
+from .analytics import analytics
 from .downloads import signed_file_name
 from .errors import LinkExpired, NotFound
-from .permissions import IsPlatformAdmin
-from .serializers import SiteConfigSerializer
+from .pagination import paginated_response
+from .permissions import IsPlatformAdmin, IsPlatformStaff
+from .serializers import (
+    AnalyticsQuerySerializer,
+    AnalyticsSerializer,
+    AuditEntrySerializer,
+    AuditFilterSerializer,
+    SiteConfigSerializer,
+)
 from .streaming import stored_file_response
 
 
@@ -52,3 +61,41 @@ class SiteConfigApi(generics.GenericAPIView):
         form.is_valid(raise_exception=True)
         config = services.site_config_update(data=form.validated_data, user=request.user)
         return Response(SiteConfigSerializer(config).data)
+
+
+@extend_schema(tags=["admin"])
+class AuditListApi(generics.GenericAPIView):
+    """Who did what, newest first: every staff action from the API, the admin site and the
+    manage.py commands. Read-only (the records cannot be changed or deleted)."""
+
+    permission_classes = [IsPlatformStaff]
+    serializer_class = AuditEntrySerializer
+    filter_backends: list = []  # filtering is explicit (validated query serializer)
+
+    @extend_schema(parameters=[AuditFilterSerializer], responses=AuditEntrySerializer(many=True))
+    def get(self, request: Request) -> Response:
+        filters = AuditFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        return paginated_response(
+            queryset=selectors.audit_entries(filters=filters.validated_data),
+            serializer_class=AuditEntrySerializer,
+            request=request,
+            view=self,
+        )
+
+
+@extend_schema(tags=["admin"])
+class AnalyticsApi(generics.GenericAPIView):
+    """Time series for the staff dashboard, by day or week (at most 400 buckets): sign-ups,
+    active creators, jobs created/completed/failed by type, render and film minutes,
+    credits, revenue, uploads, YouTube publications; plus per-stage median and p95 seconds
+    and the top failure codes. Computed by grouped database queries."""
+
+    permission_classes = [IsPlatformStaff]
+    serializer_class = AnalyticsSerializer
+
+    @extend_schema(parameters=[AnalyticsQuerySerializer])
+    def get(self, request: Request) -> Response:
+        query = AnalyticsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(AnalyticsSerializer(analytics(**query.validated_data)).data)

@@ -7,13 +7,15 @@ DRF's own exceptions and anything unexpected into the same JSON body.
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
+
+from .outage import is_outage
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,15 @@ class LinkExpired(DomainError):
     default_detail = "This download link has expired."
 
 
+class ServiceUnavailable(DomainError):
+    """A service the request needs (the broker, the cache) cannot be reached: the client may
+    try again after `Retry-After` seconds. Nothing the request did was kept half-done."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    code = "service_unavailable"
+    default_detail = "A service this request needs is unavailable; try again shortly."
+
+
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = "The request body is too large."
@@ -108,9 +119,24 @@ def error_body(detail: str, code: str, errors: dict[str, list[str]] | None = Non
     return body
 
 
+def _domain_response(exc: DomainError) -> Response:
+    response = Response(error_body(exc.detail, exc.code, exc.errors), status=exc.status_code)
+    if isinstance(exc, ServiceUnavailable):
+        response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER)
+    return response
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    # Imported here: rest_framework.views reads DEFAULT_PARSER_CLASSES when it loads, and
+    # those parsers (filmstudio/parsers.py) raise this module's errors.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    if is_outage(exc):
+        # Redis (broker or cache) down: the client's request was fine; say when to retry.
+        logger.warning("Outage in %s: %s", context.get("view"), exc)
+        exc = ServiceUnavailable()
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.detail, exc.code, exc.errors), status=exc.status_code)
+        return _domain_response(exc)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -164,6 +190,14 @@ def json_400(request, exception=None) -> JsonResponse:
 def json_403(request, exception=None) -> JsonResponse:
     return JsonResponse(
         error_body("You do not have permission to perform this action.", "permission_denied"),
+        status=403,
+    )
+
+
+def json_csrf_failure(request, reason: str = "") -> JsonResponse:
+    """CSRF_FAILURE_VIEW: a cookie-authenticated write without its CSRF token."""
+    return JsonResponse(
+        error_body("CSRF verification failed.", "csrf_failed"),
         status=403,
     )
 

@@ -76,3 +76,15 @@ def storage_delete_prefix(prefix: str, storage: Storage = default_storage) -> No
         return
     for name in names:
         storage.delete(f"{prefix}/{name}")
+
+
+def storage_walk(prefix: str, storage: Storage = default_storage) -> Iterator[str]:
+    """Every file name under `prefix/`, at any depth (local disk and S3 alike)."""
+    try:
+        directories, names = storage.listdir(prefix)
+    except FileNotFoundError:
+        return
+    for name in names:
+        yield f"{prefix}/{name}"
+    for directory in directories:
+        yield from storage_walk(f"{prefix}/{directory}", storage)

@@ -1,6 +1,7 @@
 """The `Idempotency-Key` request header, read the same way by every endpoint that takes it."""
 
 from .errors import DomainError
+from .text import text_check
 
 
 def idempotency_key(request, *, max_length: int) -> str | None:
@@ -14,4 +15,4 @@ def idempotency_key(request, *, max_length: int) -> str | None:
             code="invalid_idempotency_key",
             errors={"Idempotency-Key": [f"At most {max_length} characters."]},
         )
-    return key or None
+    return text_check(key, where="Idempotency-Key") or None

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
@@ -39,3 +40,54 @@ class SiteConfig(models.Model):
 
     def __str__(self) -> str:
         return "Site configuration"
+
+
+class AuditEntry(models.Model):
+    """One staff action, as it happened: who, what (action and target), the fields it changed
+    (before and after), why, from where, when. Append-only: written by `audit_log`, never
+    changed or deleted (a database trigger refuses UPDATE and DELETE; the admin page is
+    read-only).
+
+    The actor is a plain reference (no foreign key constraint, nothing cascades into this
+    table) plus the email they had, so a record outlives its actor's account unchanged."""
+
+    class Source(models.TextChoices):
+        API = "api", "REST API"
+        ADMIN = "admin", "Admin site"
+        COMMAND = "command", "manage.py command"
+        SYSTEM = "system", "System"
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    # {"field": {"before": ..., "after": ...}} for the fields the action changed.
+    changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    reason = models.TextField(blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.SYSTEM)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    command = models.CharField(max_length=300, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit log"
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["actor", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email or '-'} {self.action}"

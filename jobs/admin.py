@@ -1,6 +1,6 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 
-from filmstudio.errors import DomainError
+from filmstudio.admin import AuditedAdmin
 
 from . import services
 from .models import Job, JobEvent
@@ -18,8 +18,27 @@ class JobEventInline(admin.TabularInline):
         return False
 
 
+class ErrorCodeFilter(admin.SimpleListFilter):
+    """The failure codes that occur (the failed-jobs investigation starts here)."""
+
+    title = "error code"
+    parameter_name = "error_code"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            Job.objects.exclude(error_code="")
+            .values_list("error_code", flat=True)
+            .distinct()
+            .order_by("error_code")
+        )
+        return [(code, code) for code in codes[:50]]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(error_code=self.value()) if self.value() else queryset
+
+
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(AuditedAdmin):
     list_display = [
         "id",
         "type",
@@ -31,7 +50,15 @@ class JobAdmin(admin.ModelAdmin):
         "cost",
         "created_at",
     ]
-    list_filter = ["status", "type", "priority", "created_at"]
+    list_filter = [
+        "status",
+        "type",
+        ErrorCodeFilter,
+        "failed_stage",
+        "priority",
+        "created_at",
+        "finished_at",
+    ]
     search_fields = ["id", "owner__email", "project__title", "error_code", "celery_task_id"]
     list_select_related = ["owner", "project"]
     raw_id_fields = ["owner", "project"]
@@ -49,20 +76,16 @@ class JobAdmin(admin.ModelAdmin):
     def stage(self, job):
         return STAGE_LABELS.get(job.current_stage, job.current_stage)
 
-    def _each(self, request, queryset, action, verb):
-        done = 0
-        for job in queryset:
-            try:
-                action(job=job)
-                done += 1
-            except DomainError as exc:
-                self.message_user(request, f"Job {job.pk}: {exc.detail}", messages.WARNING)
-        self.message_user(request, f"{done} job(s) {verb}.")
-
     @admin.action(description="Cancel selected jobs (refunds)")
     def cancel_jobs(self, request, queryset):
-        self._each(request, queryset, services.job_cancel, "cancelled")
+        def cancel(job):
+            services.job_staff_set_status(job=job, status="cancelled", by=request.user)
 
-    @admin.action(description="Retry selected failed jobs")
+        self.run_action(request, queryset, cancel, "Cancelled")
+
+    @admin.action(description="Retry selected failed jobs (the owner is charged again)")
     def retry_jobs(self, request, queryset):
-        self._each(request, queryset, services.job_retry, "queued again")
+        def retry(job):
+            services.job_staff_retry(job=job, by=request.user)
+
+        self.run_action(request, queryset.select_related("project"), retry, "Queued again")

@@ -2,6 +2,7 @@
 
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -15,11 +16,13 @@ from filmstudio.downloads import signed_file_lifetime, signed_file_url
 from filmstudio.errors import Conflict
 from filmstudio.idempotency import idempotency_key
 from filmstudio.permissions import IsPlatformStaff
+from filmstudio.slots import AsyncSlotHeld, SlotHeld, slot_acquire
 from filmstudio.streaming import is_asgi
 from projects.models import Asset
 from projects.selectors import project_get_for_user, result_asset
 
 from . import selectors, services, state, streams
+from .errors import TooManyStreams
 from .models import Job
 from .renderers import EventStreamRenderer
 from .serializers import (
@@ -150,11 +153,11 @@ class JobStatusApi(GenericAPIView):
     def patch(self, request, pk: int):
         data = JobStatusUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.job_set_status(
+        services.job_staff_set_status(
             job=selectors.job_get(job_id=pk),
             status=data.validated_data["status"],
-            actor=request.user,
-            message=data.validated_data.get("message", ""),
+            by=request.user,
+            reason=data.validated_data.get("message", ""),
         )
         return Response(JobDetailSerializer(selectors.job_get(job_id=pk, with_events=True)).data)
 
@@ -191,6 +194,23 @@ class JobDownloadUrlApi(GenericAPIView):
         return Response({"url": url, "expires_in": signed_file_lifetime()})
 
 
+# One Server-Sent Event, as the schema describes each event of the stream.
+SSE_EVENT = {
+    "type": "object",
+    "description": (
+        "Server-Sent Events. `state` and `progress` events carry one JobEvent as JSON in "
+        "`data` and its id in `id` (send it back as Last-Event-ID to resume); the last, `end`, "
+        'carries `{"status": <final status>}`. The stream opens with a `retry` hint.'
+    ),
+    "properties": {
+        "event": {"type": "string", "enum": ["state", "progress", "end"]},
+        "id": {"type": "string"},
+        "data": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+}
+
+
 class JobEventsStreamApi(GenericAPIView):
     """Server-Sent Events: every state change and progress step of the job, from the start
     (or after `Last-Event-ID`), until the job reaches a terminal state (jobs/streams.py:
@@ -198,18 +218,27 @@ class JobEventsStreamApi(GenericAPIView):
 
     serializer_class = JobEventSerializer
     renderer_classes = [JSONRenderer, EventStreamRenderer]
+    error_statuses = ("429",)  # `too_many_streams` (filmstudio.schema documents it)
 
-    @extend_schema(responses={(200, "text/event-stream"): OpenApiTypes.STR})
+    @extend_schema(responses={(200, "text/event-stream"): OpenApiResponse(SSE_EVENT)})
     def get(self, request, pk: int):
         job = selectors.job_get_for_user(user=request.user, job_id=pk)
         try:
             after = int(request.headers.get("Last-Event-ID") or 0)
         except ValueError:
             after = 0
-        stream = (streams.event_stream_async if is_asgi(request) else streams.event_stream)(
-            job.pk, after
-        )
-        response = StreamingHttpResponse(stream, content_type="text/event-stream")
+        # One user may not hold every stream a web process can serve (429 past
+        # JOB_EVENTS_MAX_STREAMS_PER_USER); the slot is freed when the stream ends or closes.
+        key = f"job-event-streams:user:{request.user.pk}"
+        limit = settings.JOB_EVENTS_MAX_STREAMS_PER_USER
+        if not slot_acquire(key, limit=limit, ttl=settings.JOB_EVENTS_MAX_SECONDS + 60):
+            raise TooManyStreams(f"At most {limit} event streams may be open at once.")
+        if is_asgi(request):
+            # An async iterable: Django's ASGI handler would buffer a sync one whole.
+            content = AsyncSlotHeld(key, streams.event_stream_async(job.pk, after))
+        else:
+            content = SlotHeld(key, streams.event_stream(job.pk, after))
+        response = StreamingHttpResponse(content, content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream
         return response

@@ -34,5 +34,16 @@ class AwaitingReview(Conflict):
     default_detail = "The screenplay is waiting for staff review."
 
 
+class TooManyStreams(DomainError):
+    status_code = 429
+    code = "too_many_streams"
+    default_detail = "Too many event streams open; close one (or poll the job) and retry."
+
+
 class JobStopped(Exception):
     """The job was cancelled, failed or moved on while this stage ran: stop quietly."""
+
+
+class RetryBatchTooLarge(DomainError):
+    code = "batch_too_large"
+    default_detail = "Too many jobs in one request."

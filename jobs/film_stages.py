@@ -67,7 +67,9 @@ def _film_run(job: Job) -> FilmRun:
         if settings.FILM_FRAME_SIZE
         else None,
         burn_subtitles=bool(job.parameters.get("burn_subtitles")),
-        captions=job.parameters.get("captions"),
+        captions=job.parameters.get("captions") or project.captions,
+        picture_source=project.picture_source,
+        voice_source=project.voice_source,
         cast=tuple(sorted({**(project.cast or {}), **job.parameters.get("cast", {})}.items())),
         moderate=False,  # `_screen` applies the site's moderation policy first
         thumbnail_path=work / "thumbnail.jpg",
@@ -110,7 +112,7 @@ def _screen(job: Job) -> None:
     except Forbidden as exc:
         raise ContentRefused(exc.code, str(exc.detail)) from exc
     if verdict is not None and verdict.flagged:
-        project_flag_for_review(project=project)
+        project_flag_for_review(project=project, flags=verdict.to_dict())
         raise ContentRefused("content_flagged", moderation_message(verdict))
 
 

@@ -111,6 +111,9 @@ class Job(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     started_at = models.DateTimeField(null=True, blank=True)
     stage_started_at = models.DateTimeField(null=True, blank=True)
+    # Set while a try of the stage runs, refreshed every JOB_HEARTBEAT_INTERVAL by the worker
+    # running it, cleared when the try ends: a stale one means the worker is gone.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     # A stage waiting for an outside limit to lift (a provider's daily quota): no task holds
     # it, and the sweeper sends it again at this time.
     not_before = models.DateTimeField(null=True, blank=True)
@@ -128,6 +131,16 @@ class Job(models.Model):
             models.Index(fields=["owner", "-created_at"]),
             models.Index(fields=["status", "stage_started_at"]),
             models.Index(fields=["owner", "status"], name="jobs_job_owner_status_idx"),
+            # The staff analytics read a year of jobs by creation and their failures by code
+            # from these alone (index-only scans), never from the wide rows.
+            models.Index(
+                fields=["created_at"], include=["type", "owner"], name="jobs_job_created_cover"
+            ),
+            models.Index(
+                fields=["finished_at"],
+                include=["status", "type", "error_code"],
+                name="jobs_job_finished_cover",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

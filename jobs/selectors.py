@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from celery_app.queues import Queue
@@ -141,3 +141,85 @@ def queue_stats() -> dict:
             stage: round(sum(values) / len(values), 3) for stage, values in sorted(totals.items())
         },
     }
+
+
+# --- staff
+
+
+def failed_jobs(*, filters: dict | None = None) -> QuerySet[Job]:
+    """Failed jobs, most recent failure first, with their owner and project; `filters`:
+    `code` (error code), `type`, `stage` (the failed stage), `since` (failed at or after)."""
+    filters = filters or {}
+    qs = Job.objects.filter(status=JobStatus.FAILED).select_related("owner", "project")
+    if filters.get("code"):
+        qs = qs.filter(error_code=filters["code"])
+    if filters.get("type"):
+        qs = qs.filter(type=filters["type"])
+    if filters.get("stage"):
+        qs = qs.filter(failed_stage=filters["stage"])
+    if filters.get("since"):
+        qs = qs.filter(finished_at__gte=filters["since"])
+    return qs.order_by("-finished_at", "-id")
+
+
+def users_with_failed_jobs() -> QuerySet:
+    """The ids of users who have at least one failed job (the staff user list's filter)."""
+    return Job.objects.filter(status=JobStatus.FAILED).values("owner_id")
+
+
+def user_jobs_section(*, user) -> dict:
+    """The jobs part of the staff's user detail: counts by status and the last failures."""
+    by_status = dict(
+        Job.objects.filter(owner=user)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    recent_failures = (
+        Job.objects.filter(owner=user, status=JobStatus.FAILED)
+        .order_by("-finished_at", "-id")
+        .values("id", "type", "failed_stage", "error_code", "attempts", "finished_at")[:5]
+    )
+    return {
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "recent_failures": list(recent_failures),
+    }
+
+
+def workers_online() -> int | None:
+    """Celery workers answering a ping (cached 15 s: a scrape must not wait on every worker);
+    None when the broker cannot be reached."""
+    from django.core.cache import cache
+
+    from celery_app import app
+
+    cached = cache.get("metrics:workers")
+    if cached is not None:
+        return cached
+    try:
+        replies = app.control.inspect(timeout=0.5).ping() or {}
+    except Exception:
+        return None
+    cache.set("metrics:workers", len(replies), timeout=15)
+    return len(replies)
+
+
+def jobs_metrics() -> list[tuple]:
+    """The job engine's state for /metrics: jobs by status, queue depth, workers online."""
+    by_status = dict(
+        Job.objects.order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+        .values_list("status", "n")
+    )
+    samples = [
+        ("filmstudio_jobs", "Jobs by status.", {"status": status}, by_status.get(status, 0))
+        for status in JobStatus.values
+    ]
+    samples += [
+        ("filmstudio_queue_depth", "Messages waiting per queue.", {"queue": queue}, depth)
+        for queue, depth in queue_depths().items()
+    ]
+    samples.append(("filmstudio_workers", "Celery workers answering.", {}, workers_online()))
+    return samples

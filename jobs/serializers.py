@@ -193,3 +193,56 @@ class ScriptBreakdownSerializer(serializers.Serializer):
     estimated_seconds = serializers.IntegerField(
         help_text="About how long the film runs, before any voice is synthesised."
     )
+
+
+# --- staff
+
+
+class FailedJobFilterSerializer(serializers.Serializer):
+    code = serializers.CharField(required=False, max_length=64, help_text="Error code.")
+    type = serializers.ChoiceField(choices=JobType.choices, required=False)
+    stage = serializers.ChoiceField(choices=list(STAGES), required=False, help_text="Failed stage.")
+    since = serializers.DateTimeField(required=False, help_text="Failed at or after.")
+
+
+class FailedJobSerializer(serializers.ModelSerializer):
+    owner_email = serializers.EmailField(source="owner.email", read_only=True)
+
+    class Meta:
+        model = Job
+        fields = [
+            "id",
+            "type",
+            "owner",
+            "owner_email",
+            "project",
+            "failed_stage",
+            "error_code",
+            "error_message",
+            "attempts",
+            "cost",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class StaffReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class BulkRetrySerializer(StaffReasonSerializer):
+    job_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=100
+    )
+
+
+class RetryRefusalSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class BulkRetryResultSerializer(serializers.Serializer):
+    retried = serializers.ListField(child=serializers.IntegerField())
+    refused = RetryRefusalSerializer(many=True)

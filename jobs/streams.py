@@ -21,6 +21,8 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import connection
 
+from filmstudio.metrics import SSE_STREAMS
+
 from . import selectors, state
 from .event_bus import channel, event_payload
 
@@ -71,6 +73,14 @@ def _chunks(status_now: str | None, events: list[dict], after_id: int) -> tuple[
 
 def event_stream(job_id: int, after_id: int):
     """The polling stream, for WSGI servers (each open stream holds a server thread)."""
+    SSE_STREAMS.inc()
+    try:
+        yield from _polled(job_id, after_id)
+    finally:
+        SSE_STREAMS.dec()
+
+
+def _polled(job_id: int, after_id: int):
     deadline = time.monotonic() + settings.JOB_EVENTS_MAX_SECONDS
     yield PREAMBLE
     last_write = time.monotonic()
@@ -154,6 +164,7 @@ async def event_stream_async(job_id: int, after_id: int):
     # Subscribed before the first read: an event committed meanwhile is in one or the other.
     hub = _hub()
     queue = hub.add(job_id) if pubsub else None
+    SSE_STREAMS.inc()
     try:
         yield PREAMBLE
         check = 0.0  # the database is read now, then every resync (pub/sub) or poll interval
@@ -192,5 +203,6 @@ async def event_stream_async(job_id: int, after_id: int):
                 yield sse_end(data["to_status"])
                 return
     finally:
+        SSE_STREAMS.dec()
         if queue is not None:
             hub.discard(job_id, queue)

@@ -10,6 +10,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import Retry
+from django.db import close_old_connections, connection
 
 from celery_app.queues import Queue
 from film.errors import ScriptError
@@ -48,16 +49,23 @@ def _make_stage_task(stage: str):
         max_retries=limits.max_retries,
     )
     def run_stage(self, job_id: int) -> str:
-        job = services.job_stage_begin(job_id=job_id, stage=stage, task_id=self.request.id)
+        task_id = self.request.id
+        job = services.job_stage_begin(job_id=job_id, stage=stage, task_id=task_id)
         if job is None:
             return "skipped"
         try:
-            outputs = services.job_stage_work(job=job)
+            with services.stage_heartbeat(job_id=job_id, task_id=task_id):
+                outputs = services.job_stage_work(job=job)
         except JobStopped:
             return "stopped"
         except Retry:
             raise
         except Exception as exc:
+            # A dropped database connection failed the try: the bookkeeping below needs a
+            # working one (Django reconnects once the broken one is closed). An eager call
+            # inside a transaction (the tests') keeps its connection.
+            if not connection.in_atomic_block:
+                close_old_connections()
             resume_at = getattr(exc, "resume_at", None)
             if resume_at is not None:
                 # An outside limit that lifts at a known time (a provider's daily quota):
@@ -68,7 +76,7 @@ def _make_stage_task(stage: str):
             if is_retryable(exc) and self.request.retries < self.max_retries:
                 delay = services.retry_backoff(self.request.retries)
                 services.job_stage_attempt_failed(
-                    job_id=job_id, stage=stage, error=exc, retry_in=delay
+                    job_id=job_id, stage=stage, error=exc, retry_in=delay, task_id=task_id
                 )
                 raise self.retry(exc=exc, countdown=delay) from exc
             logger.warning("Job %s failed in %s", job_id, stage, exc_info=True)
@@ -77,9 +85,10 @@ def _make_stage_task(stage: str):
                 stage=stage,
                 code=error_code(exc),
                 message=str(exc) or exc.__class__.__name__,
+                task_id=task_id,
             )
             return "failed"
-        services.job_stage_finish(job_id=job_id, stage=stage, outputs=outputs)
+        services.job_stage_finish(job_id=job_id, stage=stage, outputs=outputs, task_id=task_id)
         return "done"
 
     return run_stage

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis
+from . import apis, staff_apis
 
 urlpatterns = [
     path("jobs", apis.JobListCreateApi.as_view(), name="job-list"),
@@ -25,6 +25,11 @@ urlpatterns = [
     path("jobs/<int:pk>/status", apis.JobStatusApi.as_view(), name="job-status"),
     path("jobs/<int:pk>/download-url", apis.JobDownloadUrlApi.as_view(), name="job-download-url"),
     path("jobs/<int:pk>/events", apis.JobEventsStreamApi.as_view(), name="job-events"),
+    path("admin/jobs/failed", staff_apis.FailedJobListApi.as_view(), name="admin-failed-jobs"),
+    path("admin/jobs/retry", staff_apis.FailedJobBulkRetryApi.as_view(), name="admin-jobs-retry"),
+    path(
+        "admin/jobs/<int:pk>/retry", staff_apis.FailedJobRetryApi.as_view(), name="admin-job-retry"
+    ),
     path(
         "projects/<int:pk>/regenerate",
         apis.ProjectRegenerateApi.as_view(),

@@ -83,3 +83,8 @@ class UploadLocked(DomainError):
 class OffsetMismatch(Conflict):
     code = "offset_mismatch"
     default_detail = "Upload-Offset does not match the bytes received so far."
+
+
+class CannotReportOwnVideo(DomainError):
+    code = "cannot_report_own_video"
+    default_detail = "You cannot report your own video."

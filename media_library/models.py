@@ -66,6 +66,9 @@ class Video(models.Model):
     # Bytes of every file this video keeps in storage (original, renditions, thumbnail).
     storage_bytes = models.PositiveBigIntegerField(default=0)
     view_count = models.PositiveBigIntegerField(default=0)
+    # Staff unpublish a video (a report upheld, or the admin action): only its uploader and
+    # admins still see it.
+    is_published = models.BooleanField(default=True)
     # A published pipeline film remembers where it came from (publishing twice is refused).
     source_asset = models.OneToOneField(
         "projects.Asset",
@@ -165,3 +168,39 @@ class UploadSession(models.Model):
 
     def __str__(self) -> str:
         return f"upload {self.id} ({self.offset}/{self.length})"
+
+
+class VideoReport(models.Model):
+    """A user's report of a library video: it joins the staff's moderation queue until staff
+    uphold it (the video is unpublished) or dismiss it. One open report per user and video."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        UPHELD = "upheld", "Upheld (video unpublished)"
+        DISMISSED = "dismissed", "Dismissed"
+
+    video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_reports"
+    )
+    reason = models.TextField(max_length=1000)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["video", "reporter"],
+                condition=models.Q(status="open"),
+                name="videoreport_one_open_per_reporter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} of video {self.video_id} ({self.status})"

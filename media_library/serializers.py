@@ -21,7 +21,7 @@ class UploaderSerializer(serializers.Serializer):
 
 
 class VideoSerializer(serializers.ModelSerializer):
-    category = CategorySerializer(read_only=True)
+    category = CategorySerializer(read_only=True, allow_null=True)
     uploaded_by = UploaderSerializer(read_only=True)
     # A plain string in the schema: other apps' `status` enums would collide by name.
     status = serializers.CharField(
@@ -93,6 +93,19 @@ class VideoListQuerySerializer(serializers.Serializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
 
 
+class UserVideoListQuerySerializer(VideoListQuerySerializer):
+    uploaded_by = None  # the path names the uploader
+
+
+class VideoPageSerializer(serializers.Serializer):
+    """One page of videos (the schema of `paginated_response`'s envelope)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = VideoSerializer(many=True)
+
+
 class StreamQuerySerializer(serializers.Serializer):
     rendition = serializers.ChoiceField(choices=Rendition.choices, required=False)
 
@@ -117,3 +130,51 @@ class AdminStatsSerializer(serializers.Serializer):
     videos_pending = serializers.IntegerField()
     videos_processing = serializers.IntegerField()
     videos_failed = serializers.IntegerField()
+
+
+# --- moderation
+
+
+class VideoReportCreateSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class VideoReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    video = serializers.IntegerField(source="video_id")
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class QueuedReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reporter = serializers.IntegerField()
+    reason = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class ModerationItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["project", "video"])
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    owner = serializers.IntegerField()
+    owner_email = serializers.EmailField()
+    since = serializers.DateTimeField()
+    categories = serializers.DictField(
+        child=serializers.FloatField(), help_text="Flagged category → highest score (projects)."
+    )
+    excerpts = serializers.ListField(
+        child=serializers.CharField(), help_text="The flagged texts (projects)."
+    )
+    reports = QueuedReportSerializer(many=True, help_text="Open reports (videos).")
+
+
+class ModerationDecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if attrs["decision"] == "reject" and not attrs["reason"].strip():
+            raise serializers.ValidationError({"reason": ["A rejection needs a reason."]})
+        return attrs

@@ -10,6 +10,7 @@ from .services import (
     upload_sessions_expire,
     video_process,
     videos_requeue_stuck,
+    videos_resend_unqueued,
 )
 
 
@@ -35,3 +36,9 @@ def quotas_reset_weekly_task() -> int:
 def media_maintenance_task() -> dict:
     """Hourly: re-queue videos stuck by a dead worker, free abandoned resumable uploads."""
     return {"requeued": videos_requeue_stuck(), "expired_uploads": upload_sessions_expire()}
+
+
+@shared_task(name="media_library.resend_unqueued", queue_name=Queue.DEFAULT, ignore_result=True)
+def resend_unqueued_task() -> int | None:
+    """Every minute: pending videos whose processing message the broker lost or never got."""
+    return videos_resend_unqueued()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .apis import categories, stats, uploads, videos
+from .apis import categories, moderation, stats, uploads, videos
 
 urlpatterns = [
     path("videos", videos.VideoListCreateApi.as_view(), name="video-list"),
@@ -14,5 +14,12 @@ urlpatterns = [
     path("uploads/<uuid:upload_id>", uploads.UploadDetailApi.as_view(), name="upload-detail"),
     path("categories", categories.CategoryListCreateApi.as_view(), name="category-list"),
     path("categories/<int:pk>", categories.CategoryDetailApi.as_view(), name="category-detail"),
+    path("videos/<int:pk>/report", moderation.VideoReportApi.as_view(), name="video-report"),
     path("admin/stats", stats.AdminStatsApi.as_view(), name="admin-stats"),
+    path("admin/moderation", moderation.ModerationQueueApi.as_view(), name="admin-moderation"),
+    path(
+        "admin/moderation/<str:kind>/<int:pk>",
+        moderation.ModerationDecisionApi.as_view(),
+        name="admin-moderation-decision",
+    ),
 ]

@@ -1,6 +1,8 @@
-from django.contrib import admin, messages
-from django.utils import timezone
+from django.contrib import admin
 
+from filmstudio.admin import AuditedAdmin
+
+from . import services
 from .models import Asset, Project
 
 
@@ -14,7 +16,7 @@ class AssetInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(AuditedAdmin):
     list_display = ["id", "title", "owner", "status", "moderation_status", "created_at", "deleted"]
     list_filter = [
         "status",
@@ -25,7 +27,7 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["title", "description", "owner__email"]
     list_select_related = ["owner"]
     raw_id_fields = ["owner"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "moderation_flags"]
     inlines = [AssetInline]
     actions = ["approve", "reject", "restore"]
 
@@ -33,24 +35,28 @@ class ProjectAdmin(admin.ModelAdmin):
     def deleted(self, obj: Project) -> bool:
         return obj.deleted_at is not None
 
-    @admin.action(description="Approve (moderation)")
+    @admin.action(description="Approve (moderation; emails the owner)")
     def approve(self, request, queryset):
-        count = queryset.update(
-            moderation_status=Project.ModerationStatus.APPROVED, updated_at=timezone.now()
-        )
-        self.message_user(request, f"{count} project(s) approved.", messages.SUCCESS)
+        self._moderate(request, queryset, "approve")
 
-    @admin.action(description="Reject (moderation)")
+    @admin.action(description="Reject (moderation; emails the owner)")
     def reject(self, request, queryset):
-        count = queryset.update(
-            moderation_status=Project.ModerationStatus.REJECTED, updated_at=timezone.now()
-        )
-        self.message_user(request, f"{count} project(s) rejected.", messages.SUCCESS)
+        self._moderate(request, queryset, "reject")
+
+    def _moderate(self, request, queryset, decision: str) -> None:
+        def decide(project):
+            services.project_moderate(project=project, decision=decision, by=request.user)
+
+        self.run_action(request, queryset, decide, f"{decision.rstrip('e')}ed".title())
 
     @admin.action(description="Restore deleted projects")
     def restore(self, request, queryset):
-        count = queryset.update(deleted_at=None)
-        self.message_user(request, f"{count} project(s) restored.", messages.SUCCESS)
+        self.run_action(
+            request,
+            queryset,
+            lambda p: services.project_restore(project=p, by=request.user),
+            "Restored",
+        )
 
 
 @admin.register(Asset)

@@ -55,10 +55,39 @@ class Project(models.Model):
     # Who speaks with which voice: {"MARA": "woman_old", "NARRATOR": "narrator"}; characters
     # not named are cast from the script (film.casting).
     cast = models.JSONField(default=dict, blank=True)
+
+    class PictureSource(models.TextChoices):
+        DEFAULT = "default", "The site's default engine"
+        DRAWN = "drawn", "Drawn scenery (offline)"
+        STOCK = "stock", "Stock photos by keyword"
+        AI = "ai", "Generated images (Stable Diffusion or OpenAI)"
+
+    class VoiceSource(models.TextChoices):
+        DEFAULT = "default", "The site's default engine"
+        LOCAL = "local", "Piper (offline)"
+        OPENAI = "openai", "OpenAI voices"
+        ELEVENLABS = "elevenlabs", "ElevenLabs voices"
+
+    class Captions(models.TextChoices):
+        ALL = "all", "Narration and dialogue"
+        DIALOGUE = "dialogue", "Dialogue only"
+
+    # Where the pictures and voices come from; a source the site has no key (or GPU) for is
+    # made by the offline engine instead (`film.providers.registry.engine_for_source`).
+    picture_source = models.CharField(
+        max_length=16, choices=PictureSource.choices, default=PictureSource.DEFAULT
+    )
+    voice_source = models.CharField(
+        max_length=16, choices=VoiceSource.choices, default=VoiceSource.DEFAULT
+    )
+    captions = models.CharField(max_length=16, choices=Captions.choices, default=Captions.ALL)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     moderation_status = models.CharField(
         max_length=16, choices=ModerationStatus.choices, default=ModerationStatus.NOT_REVIEWED
     )
+    # What moderation flagged, for the staff's review queue: {"provider", "categories":
+    # {category: score}, "offending": [excerpts]}; empty when nothing was flagged.
+    moderation_flags = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

@@ -54,3 +54,22 @@ def result_asset(*, project_id: int, asset_ids: list[int]) -> Asset | None:
     return film_asset(project_id=project_id, among=asset_ids) or (
         Asset.objects.filter(project_id=project_id, pk=asset_ids[-1]).first()
     )
+
+
+def user_projects_section(*, user) -> dict:
+    """The projects part of the staff's user detail: counts and the latest projects."""
+    from django.db.models import Count, Q
+
+    counts = Project.objects.filter(owner=user).aggregate(
+        total=Count("id", filter=Q(deleted_at__isnull=True)),
+        deleted=Count("id", filter=Q(deleted_at__isnull=False)),
+        pending_review=Count(
+            "id", filter=Q(moderation_status=Project.ModerationStatus.PENDING_REVIEW)
+        ),
+    )
+    recent = (
+        projects_for_user(user=user)
+        .order_by("-created_at", "-id")
+        .values("id", "title", "status", "moderation_status", "created_at")[:10]
+    )
+    return {**counts, "recent": list(recent)}

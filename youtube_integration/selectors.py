@@ -45,3 +45,37 @@ def published_upload_get_for_user(*, user, upload_id) -> Upload:
 
 def quota_usage_recent() -> QuerySet[QuotaUsage]:
     return QuotaUsage.objects.order_by("-day", "cloud_project")
+
+
+# --- staff
+
+
+def user_youtube_section(*, user) -> dict:
+    """The YouTube part of the staff's user detail: channel connections and uploads."""
+    from django.db.models import Count
+
+    connections = connections_for_user(user=user).values(
+        "id", "channel_id", "channel_title", "status", "connected_at", "last_error"
+    )
+    uploads = dict(
+        Upload.objects.filter(owner=user)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return {"connections": list(connections), "uploads_by_status": uploads}
+
+
+def publications_series(*, window) -> dict:
+    """YouTube's part of the staff analytics: videos that reached YouTube, per bucket."""
+    from filmstudio.analytics import bucketed
+
+    reached = Upload.objects.filter(uploaded_at__isnull=False)
+    return {
+        "series": {"youtube_publications": bucketed(reached, field="uploaded_at", window=window)}
+    }
+
+
+def publications_metrics() -> list[tuple]:
+    reached = Upload.objects.filter(uploaded_at__isnull=False).count()
+    return [("filmstudio_youtube_publications", "Videos that reached YouTube.", {}, reached)]

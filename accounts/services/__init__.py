@@ -8,6 +8,12 @@ from accounts.services.invitations import (
     invitation_revoke,
     invitation_use,
 )
+from accounts.services.staff import (
+    user_anonymise,
+    user_reactivate,
+    user_role_change,
+    user_suspend,
+)
 from accounts.services.tokens import (
     token_blacklist,
     token_refresh,
@@ -21,10 +27,8 @@ from accounts.services.users import (
     password_reset_request,
     user_login,
     user_password_change,
-    user_reactivate,
     user_register,
     user_setup,
-    user_suspend,
     user_update,
 )
 
@@ -43,8 +47,10 @@ __all__ = [
     "tokens_issue",
     "user_login",
     "user_password_change",
+    "user_anonymise",
     "user_reactivate",
     "user_register",
+    "user_role_change",
     "user_setup",
     "user_suspend",
     "user_tokens_revoke",

@@ -5,13 +5,16 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from accounts.errors import (
+    EmailTaken,
     InvitationError,
     InvitationExpired,
     InvitationRevoked,
     InvitationUsed,
 )
 from accounts.models import Invitation
+from accounts.selectors import user_by_email
 from filmstudio.errors import Conflict, Forbidden
+from filmstudio.services import audit_log
 
 _REFUSALS = {
     "revoked": InvitationRevoked,
@@ -26,14 +29,19 @@ def invitation_link(invitation: Invitation) -> str:
 
 def invitation_create(*, by, email: str = "") -> Invitation:
     """Create an invitation valid for `settings.INVITATION_TTL`; mail the link when `email` is
-    given. Only platform admins may invite (`Forbidden`)."""
+    given. Only platform admins may invite (`Forbidden`); an address that already has an
+    account is refused (`EmailTaken`: that person signs in, or resets their password)."""
     if not by.is_platform_admin:
         raise Forbidden()
+    email = email.strip().lower()
+    if email and user_by_email(email=email) is not None:
+        raise EmailTaken(errors={"email": ["An account with this email already exists."]})
     invitation = Invitation.objects.create(
-        email=email.strip().lower(),
+        email=email,
         created_by=by,
         expires_at=timezone.now() + settings.INVITATION_TTL,
     )
+    audit_log(actor=by, action="invitation.create", target=invitation)
     if invitation.email:
         send_mail(
             subject="You are invited to FilmStudio",
@@ -59,6 +67,8 @@ def invitation_revoke(*, invitation: Invitation, by) -> Invitation:
     invitation.refresh_from_db()
     if not updated and invitation.used_at:
         raise Conflict("This invitation has already been used.", code="invitation_used")
+    if updated:
+        audit_log(actor=by, action="invitation.revoke", target=invitation)
     return invitation
 
 

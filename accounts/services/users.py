@@ -22,8 +22,9 @@ from accounts.selectors import user_by_email
 from accounts.services.invitations import invitation_check, invitation_use
 from accounts.services.tokens import tokens_issue, user_tokens_revoke
 from billing.services import credit_account_get_or_create
-from filmstudio.errors import Forbidden
+from filmstudio.errors import ServiceUnavailable
 from filmstudio.models import SiteConfig
+from filmstudio.outage import OUTAGE_ERRORS
 from filmstudio.selectors import site_config_get
 from filmstudio.services import model_update
 
@@ -145,11 +146,15 @@ def password_reset_request(*, email: str) -> None:
 
     The request does the same work whatever the address (no lookup, no SMTP round trip), so
     neither the answer nor its timing reveals whether an account exists; the worker decides
-    (`password_reset_email_send`).
+    (`password_reset_email_send`). Raises ServiceUnavailable (503, whatever the address)
+    when the broker cannot take the mail: nothing was stored, the user asks again.
     """
     from accounts.tasks import password_reset_email_task  # tasks import the services
 
-    password_reset_email_task.delay(email=email)
+    try:
+        password_reset_email_task.delay(email=email)
+    except OUTAGE_ERRORS as exc:
+        raise ServiceUnavailable("Password reset is unavailable; try again shortly.") from exc
 
 
 def password_reset_email_send(*, email: str) -> bool:
@@ -189,36 +194,3 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> "User"
         user.save(update_fields=["password"])
         user_tokens_revoke(user=user)
     return user
-
-
-def _check_may_moderate(*, user, by) -> None:
-    if not by.is_platform_staff:
-        raise Forbidden()
-    if user.pk == by.pk:
-        raise Forbidden("You cannot suspend or reactivate yourself.", code="cannot_target_self")
-    if user.is_platform_staff and not by.is_platform_admin:
-        raise Forbidden("Only an admin may suspend or reactivate staff.")
-
-
-def _user_set_active(*, user, by, active: bool) -> "User":
-    _check_may_moderate(user=user, by=by)
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(is_active=active)
-        user.is_active = active
-        user_tokens_revoke(user=user)
-    return user
-
-
-def user_suspend(*, user, by) -> "User":
-    """Suspend `user`: no login, and every live token stops working at once.
-
-    Staff may suspend users; only admins may suspend staff or admins; nobody themselves
-    (`Forbidden`). Idempotent.
-    """
-    return _user_set_active(user=user, by=by, active=False)
-
-
-def user_reactivate(*, user, by) -> "User":
-    """Lift a suspension. Tokens revoked by the suspension stay revoked: the user logs in
-    again. Same permission rules as `user_suspend`. Idempotent."""
-    return _user_set_active(user=user, by=by, active=True)

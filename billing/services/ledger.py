@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from filmstudio.errors import PaymentRequired
+from filmstudio.services import audit_log
 
 from ..errors import InvalidAmount, UnknownPlan
 from ..models import CreditAccount, CreditTransaction, Plan
@@ -223,11 +224,32 @@ def credits_grant(
 
 
 def credits_admin_grant(*, staff_user, user, amount: int, reason: str, key: str | None = None):
-    """A staff member adds (positive) or removes (negative) credits, with a reason."""
+    """A staff member adds (positive) or removes (negative) credits, with a reason. Once per
+    `key` (a replay returns the first line and records nothing more); the ledger line and
+    the audit record (`credits.grant` or `credits.adjust`) are written together."""
     kind = Kind.GRANT if amount > 0 else Kind.ADMIN_ADJUST
-    return credits_grant(
-        user=user, amount=amount, kind=kind, reason=reason, key=key, created_by=staff_user
-    )
+    if not isinstance(amount, int) or amount == 0:
+        raise InvalidAmount()
+    with transaction.atomic():
+        line, written = _apply(
+            user=user,
+            kind=kind,
+            amount=amount,
+            key=key or f"{kind}:{uuid.uuid4().hex}",
+            reason=reason,
+            created_by=staff_user,
+        )
+        if written:
+            audit_log(
+                actor=staff_user,
+                action="credits.grant" if amount > 0 else "credits.adjust",
+                target=line.account,
+                changes={
+                    "balance": {"before": line.balance_after - amount, "after": line.balance_after}
+                },
+                reason=reason,
+            )
+    return line
 
 
 def allowance_open(

@@ -95,6 +95,25 @@ ENGINES: dict[tuple[str, str], Engine] = {
 # Each kind's offline engine: what stands in for a remote one when no key is configured.
 LOCAL_ENGINES = {"image": "scenery", "voice": "piper", "moderation": "local"}
 
+# What a creator chooses per project, and the engines each choice means, in order of
+# preference ("default": the site's configured engine). "ai" pictures are Stable Diffusion
+# where a model directory is configured and its packages are installed (a GPU box), else
+# OpenAI's images; whatever has no key or packages falls to the kind's local engine.
+SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "image": {
+        "default": (),
+        "drawn": ("scenery",),
+        "stock": ("stock",),
+        "ai": ("diffusers", "openai"),
+    },
+    "voice": {
+        "default": (),
+        "local": ("piper",),
+        "openai": ("openai",),
+        "elevenlabs": ("elevenlabs",),
+    },
+}
+
 
 def installed(engine: Engine) -> bool:
     """Whether every package `engine` needs is importable here."""
@@ -104,6 +123,25 @@ def installed(engine: Engine) -> bool:
 def available(kind: str) -> list[str]:
     """The names of the `kind` engines this machine can run."""
     return sorted(name for (k, name), e in ENGINES.items() if k == kind and installed(e))
+
+
+def engine_for_source(kind: str, source: str, config: FilmConfig) -> str:
+    """The engine name a project's `source` ("image" or "voice" kind) means here: the first of
+    the source's engines this machine can run with this configuration, else the kind's local
+    engine (a missing key or package never fails a film). ValueError for an unknown source."""
+    engines = SOURCES[kind].get(source or "default")
+    if engines is None:
+        raise ValueError(f"Unknown {kind} source {source!r}; known: {sorted(SOURCES[kind])}")
+    if not engines:
+        return getattr(config.providers, kind)
+    for name in engines:
+        engine = ENGINES[(kind, name)]
+        if not installed(engine) or (engine.remote and not engine.configured(config)):
+            continue
+        if name == "diffusers" and not config.providers.diffusers_model:
+            continue  # weights are never downloaded: no model directory, no Stable Diffusion
+        return name
+    return LOCAL_ENGINES[kind]
 
 
 @cache

@@ -102,7 +102,7 @@ def harbour(c: Canvas) -> None:
         )
     c.water("far", top=c.horizon)
     d = c.draw["mid"]
-    pier_y = c.horizon + c.px(140)
+    pier_y = c.horizon + c.px(50)
     plank = c.light.lit((120, 90, 62))
     d.rectangle([c.w * 0.45, pier_y, c.w * 1.01, pier_y + c.px(30)], fill=plank)
     for k in range(8):
@@ -111,8 +111,12 @@ def harbour(c: Canvas) -> None:
             [px_, pier_y + c.px(30), px_ + c.px(14), pier_y + c.px(110)],
             fill=c.light.lit((80, 60, 44)),
         )
-    _boat(c, "mid", c.w * 0.2, c.horizon + c.px(120), c.px(300))
-    c.ridge("near", base_y=c.h - c.px(10), amp=c.px(30), colour=(96, 80, 64), distance=0, jag=4)
+    _boat(c, "mid", c.w * 0.2, c.horizon + c.px(25), c.px(240))
+    # The quay the cast stands on (their feet are above the caption band, ~0.7-0.76 of
+    # the height): stone from a quarter of the way below the horizon, with its edge lit.
+    quay = round(c.horizon + (c.h - c.horizon) * 0.25)
+    c.ground("near", (128, 122, 112), top=quay, distance=0.1)
+    c.draw["near"].rectangle([0, quay, c.w, quay + c.px(10)], fill=c.light.lit((176, 168, 150)))
 
 
 def _boat(c: Canvas, layer: str, x: float, y: float, length: float) -> None:

@@ -9,6 +9,7 @@ from film.enrichment import enrich_breakdown
 from film.errors import ScriptError
 from film.fountain import validate_script
 from film.moderation import moderate_breakdown
+from film.providers.registry import engine_for_source
 from film.workspace import FilmRun, Progress, save_manifest
 
 SIZES = {"16:9": (1920, 1080), "9:16": (1080, 1920), "1:1": (1080, 1080)}
@@ -32,6 +33,8 @@ def analyse(run: FilmRun, progress: Progress | None = None) -> Breakdown:
     # configured; otherwise (and on any remote failure) the rule-based analysis stands.
     breakdown = enrich_breakdown(breakdown, config)
     render = config.render
+    if (run.captions or render.captions) not in ("all", "dialogue"):
+        raise ValueError(f"captions must be 'all' or 'dialogue', not {run.captions!r}")
     aspect = run.aspect or render.aspect
     size = run.size
     if size is None:
@@ -43,8 +46,8 @@ def analyse(run: FilmRun, progress: Progress | None = None) -> Breakdown:
         "width": int(size[0]),
         "height": int(size[1]),
         "fps": int(run.fps or render.fps),
-        "image_provider": config.providers.image,
-        "voice_provider": config.providers.voice,
+        "image_provider": engine_for_source("image", run.picture_source, config),
+        "voice_provider": engine_for_source("voice", run.voice_source, config),
         "music": render.music if run.music is None else run.music,
         "pause": float(render.shot_pause_seconds),
         "gap": float(render.line_gap_seconds),

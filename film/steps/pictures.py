@@ -24,7 +24,7 @@ from PIL import Image
 from film import camera
 from film.breakdown import Breakdown, Shot
 from film.cache import FileCache, SharedStore
-from film.captions import cues_for_timeline, layout
+from film.captions import caption_top, cues_for_timeline, layout
 from film.errors import RenderError
 from film.figures import Figure, figure_for
 from film.places import Place, place_for
@@ -36,7 +36,7 @@ from film.staging import card_layers, framed, still_layers, title_rows
 from film.timeline import Timeline
 from film.workspace import FilmRun, Progress, cache_stats, load_manifest, report, save_manifest
 
-CLIP_VERSION = "craft-3"
+CLIP_VERSION = "craft-5"
 WORKERS = 2
 
 
@@ -135,6 +135,7 @@ def images(run: FilmRun, progress: Progress | None = None) -> list[str]:
     figures = figures_of(manifest, breakdown)
     shots = breakdown.shots
     onstage = onstage_by_shot(breakdown)
+    unstacked: dict[str, dict[str, Image.Image]] = {}
     for n, shot in enumerate(shots):
         context = shot_context(breakdown, shot)
         inputs: dict[str, Any] = {
@@ -157,18 +158,24 @@ def images(run: FilmRun, progress: Progress | None = None) -> list[str]:
                 return
             scene = breakdown.scene_of(shot).index
             place = Place(**scenery["places"][scene])
-            layers = framed(
-                _unstack(scenery["layers"][scene]),
+            path = scenery["layers"][scene]
+            if path not in unstacked:  # a scene's layers are read once for all its shots
+                unstacked[path] = _unstack(path)
+            layers, _ = framed(
+                unstacked[path],
                 figures,
                 size=size,
                 framing="wide",
                 focus=None,
                 present=context.characters,
                 light=light_for(place),
+                aspect=config.get("aspect"),
             )
             flat = camera.flatten(layers)
             left = (flat.width - size[0]) // 2
-            flat.crop((left, 0, left + size[0], size[1])).convert("RGB").save(tmp, format="PNG")
+            flat.crop((left, 0, left + size[0], size[1])).convert("RGB").save(
+                tmp, format="PNG", compress_level=1
+            )
 
         path, hit = cache.get_or_create("image", inputs, ".png", make)
         if not hit:
@@ -184,8 +191,9 @@ def images(run: FilmRun, progress: Progress | None = None) -> list[str]:
 
 def _segment_layers(
     seg: Segment, manifest, breakdown, figures, size, layer_cache
-) -> tuple[dict, Any]:
-    """The layers of one setup and what decides them (for the clip's cache key)."""
+) -> tuple[dict, Any, dict]:
+    """The layers of one setup, what decides them (for the clip's cache key) and where its
+    characters stand (their boxes in the frame)."""
     scenery = manifest.get("scenery")
     if seg.kind in ("title", "end"):
         rows = (
@@ -193,15 +201,15 @@ def _segment_layers(
             if seg.kind == "title"
             else [(breakdown.end_card or "The End", 0.085)]
         )
-        return card_layers(size, rows), {"card": rows}
+        return card_layers(size, rows), {"card": rows}, {}
     if scenery is None:
         still = manifest["images"][seg.shot]
-        return still_layers(Image.open(still), size), {"still": Path(still).name}
+        return still_layers(Image.open(still), size), {"still": Path(still).name}, {}
     path = scenery["layers"][seg.scene]
     if path not in layer_cache:
         layer_cache[path] = _unstack(path)
     place = Place(**scenery["places"][seg.scene])
-    layers = framed(
+    layers, boxes = framed(
         layer_cache[path],
         figures,
         size=size,
@@ -209,12 +217,13 @@ def _segment_layers(
         focus=seg.focus,
         present=seg.present,
         light=light_for(place),
+        aspect=manifest["config"].get("aspect"),
     )
     key = {
         "layers": Path(path).name,
         "figures": [asdict(f) for f in figures if f.name in seg.present],
     }
-    return layers, key
+    return layers, key, boxes
 
 
 def shot_clips(
@@ -245,10 +254,14 @@ def shot_clips(
     missed: list[int] = []
     done: list[int] = []
     lock = threading.Lock()
+    stage: list[dict] = [{} for _ in segments]
 
     def one(n: int) -> str:
         seg = segments[n]
-        layers, picture = _segment_layers(seg, manifest, breakdown, figures, size, layer_cache)
+        layers, picture, boxes = _segment_layers(
+            seg, manifest, breakdown, figures, size, layer_cache
+        )
+        stage[n] = boxes
         place = Place(**places[seg.scene]) if places and seg.scene >= 0 else None
         shown = [
             (
@@ -314,6 +327,9 @@ def shot_clips(
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         paths = list(pool.map(one, range(len(segments))))
+    # Where each setup's characters stand (frame pixels, before the camera moves), and the
+    # highest a caption reaches: what a test or a bench checks to see no caption covers anyone.
+    manifest["stage"] = {"caption_top": caption_top(size, aspect), "figures": stage}
     return paths, cache_stats(cache, "clip", sorted(missed))
 
 

@@ -10,6 +10,7 @@ from .billing import *  # noqa: F403
 from .celery import *  # noqa: F403
 from .jobs import *  # noqa: F403
 from .media import *  # noqa: F403
+from .observability import *  # noqa: F403
 from .pipeline import *  # noqa: F403
 from .storage import *  # noqa: F403
 from .youtube import *  # noqa: F403

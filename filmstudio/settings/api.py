@@ -9,7 +9,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies only (what the schema documents; uploads declare multipart themselves),
+    # with a 400 (not a 500) for undecodable ones and the one text rule (filmstudio/text.py).
+    "DEFAULT_PARSER_CLASSES": ["filmstudio.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "filmstudio.schema.AutoSchema",
     "EXCEPTION_HANDLER": "filmstudio.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         # Brute-force guard on login: five tries a minute per client IP and per email.
@@ -21,8 +24,15 @@ REST_FRAMEWORK = {
         # the studio asks once per pause in typing (two requests), so two a second per user
         # is live editing, and more is a script hammering the parser.
         "scripts": env("THROTTLE_SCRIPTS", default="120/min"),
+        # The public view counter: a client (user, else IP) counts once per video per
+        # minute; a player that reloads or a script that loops does not inflate the figure.
+        "video_views": env("THROTTLE_VIDEO_VIEWS", default="1/min"),
     },
-    "NUM_PROXIES": env.int("NUM_PROXIES", default=None),
+    # How many reverse proxies in front of the web process append to X-Forwarded-For: the
+    # per-IP throttles take the address that many hops from the right. 0 (the default) trusts
+    # no proxy and uses the connection's address, so a client cannot pick its own identity by
+    # sending the header; behind one load balancer set 1 (docs/operations.md, checklist).
+    "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -36,6 +46,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "filmstudio.schema.blank_query_values",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "JobStatusEnum": "jobs.models.JobStatus",
         "JobTypeEnum": "jobs.models.JobType",
@@ -43,3 +57,7 @@ SPECTACULAR_SETTINGS = {
         "ProjectStatusEnum": "projects.models.Project.Status",
     },
 }
+
+# Seconds a client is told to wait (Retry-After of a 503) when the broker or cache is down: a
+# Redis restart or failover takes about this long.
+OUTAGE_RETRY_AFTER = env.int("OUTAGE_RETRY_AFTER", default=30)

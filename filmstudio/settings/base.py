@@ -1,5 +1,7 @@
 from django.core.management.utils import get_random_secret_key
 
+from filmstudio.logs import formatter
+
 from .env import VAR_DIR, env
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -20,6 +22,8 @@ def _embedded_secret_key() -> str:
 SECRET_KEY = env("SECRET_KEY", default=None) or _embedded_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused CSRF check answers in the API's error shape, not Django's HTML page.
+CSRF_FAILURE_VIEW = "filmstudio.errors.json_csrf_failure"
 # The public origin of the API, used in links we send by email (password reset, invitations).
 SITE_URL = env("SITE_URL", default="http://localhost:8000")
 FRONTEND_URL = env("FRONTEND_URL", default=SITE_URL)
@@ -58,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # NUL and other control characters in a path or query string: a 400 before any view.
+    "filmstudio.middleware.RefuseControlCharacters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +72,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication: binds the request id, surface and client for the audit log and logs.
+    "filmstudio.middleware.request_context_middleware",
 ]
 
 ROOT_URLCONF = "filmstudio.urls"
@@ -161,13 +169,16 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # /health/ is probed over plain HTTP by load balancers inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/?$"]
 
+# Structured logs (filmstudio/logs.py): one JSON object per line in production, readable
+# lines in development; every line carries the request/job context.
+LOG_FORMAT = env("LOG_FORMAT", default="console" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"structured": formatter(LOG_FORMAT)},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

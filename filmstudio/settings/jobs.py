@@ -19,6 +19,16 @@ JOB_RETRY_JITTER = env.float("JOB_RETRY_JITTER", default=2.0)
 # The sweeper gives a stage this long past its hard time limit before calling it stuck: a
 # redelivered task (after the visibility timeout) must get its chance first.
 JOB_SWEEPER_GRACE = env.int("JOB_SWEEPER_GRACE", default=5 * 60)
+# A running try refreshes its job's heartbeat this often (seconds; one UPDATE each). The
+# sweeper calls a worker gone when a heartbeat is older than the timeout: six missed beats,
+# so a busy machine or a database blip is not taken for a death, and a SIGKILLed worker's
+# stage runs again within timeout + one sweep (about 2.5 minutes by default).
+JOB_HEARTBEAT_INTERVAL = env.float("JOB_HEARTBEAT_INTERVAL", default=15.0)
+JOB_HEARTBEAT_TIMEOUT = env.int("JOB_HEARTBEAT_TIMEOUT", default=90)
+# A queued job (or one between two stages) whose message the broker does not hold after this
+# many seconds is sent again: the broker lost it (a restart without persistence). Long enough
+# for a message in flight to land; the broker is read only when such jobs exist.
+JOB_LOST_AFTER = env.int("JOB_LOST_AFTER", default=60)
 # How many times the sweeper re-enqueues a stuck stage before failing the job.
 JOB_SWEEPER_MAX_REQUEUES = env.int("JOB_SWEEPER_MAX_REQUEUES", default=2)
 # Cancel kills the running stage process (prefork pool) instead of waiting for its next
@@ -49,6 +59,11 @@ JOB_RUNNING_LIMIT_DEFAULT = env.int("JOB_RUNNING_LIMIT_DEFAULT", default=1)
 # POST /jobs/batch creates at most this many jobs: a hundred variants is what popular
 # generators render per request, and one transaction reserving them stays short.
 JOB_BATCH_MAX = env.int("JOB_BATCH_MAX", default=100)
+# Open event streams per user: the studio opens one per job it watches; past this a 429
+# `too_many_streams` (clients poll GET /jobs/{id}). Under ASGI a stream costs no web thread,
+# but it holds a Redis subscription share and (until it ends) an idle thread of Django's
+# handler, so one user cannot open thousands.
+JOB_EVENTS_MAX_STREAMS_PER_USER = env.int("JOB_EVENTS_MAX_STREAMS_PER_USER", default=4)
 
 # --- Film stages. Each film job renders in its own folder here (manifest, clips, the
 # composed film): local scratch, pulled from and pushed to storage around every stage

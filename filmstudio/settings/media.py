@@ -31,3 +31,6 @@ Path(MEDIA_RESUMABLE_DIR).mkdir(parents=True, exist_ok=True)
 MEDIA_UPLOAD_SESSION_TTL_HOURS = env.int("MEDIA_UPLOAD_SESSION_TTL_HOURS", default=24)
 # A PATCH body is read and written in pieces this big: memory per upload stays flat.
 MEDIA_UPLOAD_CHUNK_SIZE = env.int("MEDIA_UPLOAD_CHUNK_SIZE", default=1024 * 1024)
+# A pending video whose processing message the broker does not hold (it was down, or lost it
+# in a restart) is sent again after this many seconds: a minute lets a message in flight land.
+MEDIA_RESEND_AFTER = env.int("MEDIA_RESEND_AFTER", default=60)

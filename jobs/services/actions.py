@@ -23,7 +23,9 @@ def job_cancel(*, job: Job, message: str = "cancelled by the owner") -> Job:
     that already finished."""
 
     def cancel(job: Job) -> Job:
-        state.transition(job, JobStatus.CANCELLED, message=message, stage_started_at=None)
+        state.transition(
+            job, JobStatus.CANCELLED, message=message, stage_started_at=None, heartbeat_at=None
+        )
         refund(job)
         project_follow(job, Project.Status.DRAFT)
         task_revoke_on_commit(job.celery_task_id)

@@ -140,7 +140,7 @@ def job_insert_locked(
         # The job exists, failed, and gives its credits back; staff review the project.
         message = moderation_message(verdict)
         fail_locked(job, stage=MODERATION_STAGE, code="content_flagged", message=message)
-        project_flag_for_review(project=project)
+        project_flag_for_review(project=project, flags=verdict.to_dict())
         return job
     if admit_locked(job):
         stage_enqueue(job, job.current_stage, save=False)

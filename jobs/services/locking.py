@@ -35,6 +35,14 @@ def in_stage(stage: str) -> Guard:
     return lambda job: job.status not in state.TERMINAL and job.current_stage == stage
 
 
+def owned_by(stage: str, task_id: str) -> Guard:
+    """In `stage`, and the stage's current task is `task_id` (a try the sweeper replaced,
+    because its worker stopped beating, owns nothing any more). An empty `task_id` (a call
+    from outside a task: tests, the shell) skips the ownership check."""
+    still_in = in_stage(stage)
+    return lambda job: still_in(job) and (not task_id or job.celery_task_id == task_id)
+
+
 def may_become(status: str, *, detail: str = "") -> Guard:
     """The state machine lets the job move to `status`; otherwise InvalidTransition (409).
     `detail` replaces the standard message; `{status}` in it is the job's status."""

@@ -42,6 +42,7 @@ def fail_locked(job: Job, *, stage: str, code: str, message: str) -> Job:
         error_code=code[:64],
         error_message=message,
         stage_started_at=None,
+        heartbeat_at=None,
     )
     refund(job)
     project_follow(job, Project.Status.FAILED)

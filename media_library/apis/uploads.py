@@ -20,9 +20,21 @@ TUS_VERSION = "1.0.0"
 TUS_CONTENT_TYPE = "application/offset+octet-stream"
 
 
+TUS_RESUMABLE = OpenApiParameter(
+    "Tus-Resumable",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    enum=[TUS_VERSION],
+    description="The tus protocol version; anything else is a 412 `tus_version_unsupported`.",
+)
+
+
 class TusMixin(QuotaHeadersMixin):
     """tus protocol framing: version check on every request but OPTIONS, and the
     Tus-Resumable header on every response (errors included)."""
+
+    error_statuses = ("412", "429")  # tus' version check; the weekly quota
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -75,7 +87,7 @@ class UploadCreateApi(TusMixin, APIView):
     @extend_schema(
         request=None,
         parameters=[
-            OpenApiParameter("Tus-Resumable", str, OpenApiParameter.HEADER, required=True),
+            TUS_RESUMABLE,
             OpenApiParameter("Upload-Length", int, OpenApiParameter.HEADER, required=True),
             OpenApiParameter("Upload-Metadata", str, OpenApiParameter.HEADER, required=True),
         ],
@@ -106,7 +118,7 @@ class UploadDetailApi(TusMixin, APIView):
     @extend_schema(
         request={TUS_CONTENT_TYPE: OpenApiTypes.BINARY},
         parameters=[
-            OpenApiParameter("Tus-Resumable", str, OpenApiParameter.HEADER, required=True),
+            TUS_RESUMABLE,
             OpenApiParameter("Upload-Offset", int, OpenApiParameter.HEADER, required=True),
         ],
         responses={
@@ -125,7 +137,7 @@ class UploadDetailApi(TusMixin, APIView):
         return _session_headers(Response(status=status.HTTP_204_NO_CONTENT), session)
 
     @extend_schema(
-        parameters=[OpenApiParameter("Tus-Resumable", str, OpenApiParameter.HEADER, required=True)],
+        parameters=[TUS_RESUMABLE],
         responses={204: None},
     )
     def delete(self, request: Request, upload_id) -> Response:

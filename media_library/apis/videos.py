@@ -4,12 +4,13 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from filmstudio.pagination import PageNumberPagination, paginated_response
+from filmstudio.parsers import MultiPartParser
 from filmstudio.permissions import ReadPublicWriteAuthenticated
 from filmstudio.streaming import stored_file_response
 from projects.selectors import project_get_for_user
@@ -33,22 +34,17 @@ def _paginated(view: APIView, request: Request, queryset) -> Response:
     )
 
 
-def _list_params(request: Request) -> dict:
-    query = serializers.VideoListQuerySerializer(data=request.query_params)
+def _list_params(request: Request, query_serializer=serializers.VideoListQuerySerializer) -> dict:
+    query = query_serializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     return dict(query.validated_data)
 
 
-LIST_PARAMETERS = [
-    OpenApiParameter("category_id", int),
-    OpenApiParameter("uploaded_by", int),
-    OpenApiParameter("sort_by", str, enum=["created_at", "view_count"]),
-    OpenApiParameter("order", str, enum=["asc", "desc"]),
-    OpenApiParameter(
-        "search", str, description="Words that must all appear in the title or description."
-    ),
-    OpenApiParameter("page", int),
-    OpenApiParameter("page_size", int),
+# The page parameters; the filters come from the query serializers themselves, so the schema
+# states exactly the bounds the view enforces.
+PAGE_PARAMETERS = [
+    OpenApiParameter("page", {"type": "integer", "minimum": 1}),
+    OpenApiParameter("page_size", {"type": "integer", "minimum": 1}, description="Capped at 100."),
 ]
 
 
@@ -58,8 +54,9 @@ class VideoListCreateApi(QuotaHeadersMixin, APIView):
     serializer_class = serializers.VideoSerializer
 
     @extend_schema(
-        parameters=LIST_PARAMETERS,
-        responses=serializers.VideoSerializer(many=True),
+        operation_id="videos_list",
+        parameters=[serializers.VideoListQuerySerializer, *PAGE_PARAMETERS],
+        responses=serializers.VideoPageSerializer,
         auth=[{}, {"jwtAuth": []}],
     )
     def get(self, request: Request) -> Response:
@@ -117,9 +114,20 @@ class VideoDetailApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class VideoViewThrottle(SimpleRateThrottle):
+    """One counted view per client (user, else IP) per video per rate period."""
+
+    scope = "video_views"
+
+    def get_cache_key(self, request, view):
+        ident = request.user.pk if request.user.is_authenticated else self.get_ident(request)
+        return f"throttle_{self.scope}_{ident}_{view.kwargs.get('pk')}"
+
+
 class VideoViewApi(APIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = serializers.ViewCountSerializer
+    throttle_classes = [VideoViewThrottle]
 
     @extend_schema(
         request=None, responses=serializers.ViewCountSerializer, auth=[{}, {"jwtAuth": []}]
@@ -134,12 +142,13 @@ class UserVideoListApi(APIView):
     serializer_class = serializers.VideoSerializer
 
     @extend_schema(
-        parameters=[p for p in LIST_PARAMETERS if p.name != "uploaded_by"],
-        responses=serializers.VideoSerializer(many=True),
+        operation_id="users_videos_list",
+        parameters=[serializers.UserVideoListQuerySerializer, *PAGE_PARAMETERS],
+        responses=serializers.VideoPageSerializer,
         auth=[{}, {"jwtAuth": []}],
     )
     def get(self, request: Request, user_id: int) -> Response:
-        params = _list_params(request)
+        params = _list_params(request, serializers.UserVideoListQuerySerializer)
         params["uploaded_by"] = user_id
         return _paginated(self, request, selectors.video_list(user=request.user, **params))
 

@@ -2,7 +2,13 @@
 `from media_library import services; services.video_delete(video=...)`."""
 
 from .categories import category_create, category_delete, category_update
-from .processing import video_process, video_processing_enqueue, videos_requeue_stuck
+from .moderation import moderation_decide, video_moderate, video_report, video_set_published
+from .processing import (
+    video_process,
+    video_processing_enqueue,
+    videos_requeue_stuck,
+    videos_resend_unqueued,
+)
 from .publishing import video_publish_film
 from .quota import quota_release, quota_reserve, quota_true_up, quotas_reset_weekly
 from .resumable import (
@@ -19,6 +25,7 @@ __all__ = [
     "category_create",
     "category_delete",
     "category_update",
+    "moderation_decide",
     "quota_release",
     "quota_reserve",
     "quota_true_up",
@@ -31,11 +38,15 @@ __all__ = [
     "upload_sessions_expire",
     "video_create_from_local_file",
     "video_delete",
+    "video_moderate",
     "video_process",
     "video_processing_enqueue",
     "video_publish_film",
     "video_register_view",
+    "video_report",
+    "video_set_published",
     "video_update",
     "video_upload",
     "videos_requeue_stuck",
+    "videos_resend_unqueued",
 ]

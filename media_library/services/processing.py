@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from celery_app.broker import queued_task_ids
 from filmstudio import files
+from filmstudio.outage import OUTAGE_ERRORS
 from filmstudio.selectors import site_config_get
 
 from ..models import Video
@@ -23,12 +25,51 @@ from ..transcode import TranscodeError, transcode
 logger = logging.getLogger(__name__)
 
 
-def video_processing_enqueue(video: Video) -> None:
-    """Queue the video's processing once the current transaction commits: the worker must
-    find the row (and never process a rolled-back one)."""
+def processing_task_id(video_id: int) -> str:
+    """The processing task of a video has a fixed id, so the sweeper can ask the broker
+    whether the video's message is still there (celery_app.broker)."""
+    return f"video-process-{video_id}"
+
+
+def _send_processing(video_id: int) -> bool:
+    """Publish the processing task; False (logged) when the broker cannot be reached: the
+    video stays pending and `videos_resend_unqueued` sends it once the broker is back."""
     from ..tasks import video_process_task  # the tasks import the services
 
-    transaction.on_commit(lambda: video_process_task.delay(video.id))
+    try:
+        video_process_task.apply_async(args=[video_id], task_id=processing_task_id(video_id))
+    except OUTAGE_ERRORS as exc:
+        logger.error("Could not queue processing of video %s: %s", video_id, exc)
+        return False
+    return True
+
+
+def video_processing_enqueue(video: Video) -> None:
+    """Queue the video's processing once the current transaction commits: the worker must
+    find the row (and never process a rolled-back one). Never raises into the request: the
+    row is committed by then, and a broker outage only delays the processing."""
+    transaction.on_commit(lambda: _send_processing(video.id))
+
+
+def videos_resend_unqueued(*, now: dt.datetime | None = None) -> int | None:
+    """Send again the processing of pending videos older than MEDIA_RESEND_AFTER seconds
+    whose message the broker does not hold (it was down when they were saved, or lost them
+    in a restart). None when the broker cannot be read (nothing is decided then); else how
+    many were sent. A video sent twice is processed once (its claim is conditional)."""
+    now = now or timezone.now()
+    waiting = list(
+        Video.objects.filter(
+            status=Video.Status.PENDING,
+            created_at__lt=now - dt.timedelta(seconds=settings.MEDIA_RESEND_AFTER),
+        ).values_list("id", flat=True)[:500]
+    )
+    if not waiting:
+        return 0
+    held = queued_task_ids()
+    if held is None:
+        return None
+    lost = [video_id for video_id in waiting if processing_task_id(video_id) not in held]
+    return sum(_send_processing(video_id) for video_id in lost)
 
 
 def video_process(*, video_id: int) -> Video | None:
@@ -135,5 +176,5 @@ def videos_requeue_stuck() -> int:
         .values_list("id", flat=True)[:500]
     )
     for video_id in ids:
-        video_process_task.delay(video_id)
+        video_process_task.apply_async(args=[video_id], task_id=processing_task_id(video_id))
     return len(ids)

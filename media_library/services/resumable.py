@@ -19,6 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from filmstudio.errors import DomainError
+from filmstudio.text import text_check
 
 from ..errors import (
     FileTooLarge,
@@ -49,7 +50,7 @@ def parse_metadata(header: str) -> dict[str, str]:
         except (binascii.Error, UnicodeDecodeError) as exc:
             message = f"Upload-Metadata value for {key!r} is not base64 UTF-8."
             raise InvalidMetadata(message) from exc
-    return metadata
+    return text_check(metadata, where="Upload-Metadata")
 
 
 def upload_session_create(*, user, length: int, metadata: dict[str, str]) -> UploadSession:

@@ -45,3 +45,9 @@ def video_register_view(*, video_id: int) -> int:
     if not updated:
         raise NotFound()
     return Video.objects.values_list("view_count", flat=True).get(id=video_id)
+
+
+def videos_erase_uploader(*, user) -> None:
+    """A deleted account's videos go, files and all (they are the person's own work)."""
+    for video in Video.objects.filter(uploaded_by=user):
+        video_delete(video=video)

@@ -32,7 +32,11 @@ def _grant(settings):
 
 
 def by_registration(client, request) -> None:
-    response = client.post("/api/v1/auth/register", {"email": EMAIL, "password": PASSWORD})
+    response = client.post(
+        "/api/v1/auth/register",
+        {"email": EMAIL, "password": PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
 
 
@@ -44,6 +48,7 @@ def by_invitation(client, request) -> None:
     response = client.post(
         "/api/v1/auth/register",
         {"email": EMAIL, "password": PASSWORD, "invitation_token": invitation.token},
+        content_type="application/json",
     )
     assert response.status_code == 201, response.content
 

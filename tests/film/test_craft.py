@@ -299,3 +299,32 @@ def test_an_engine_without_timings_is_asked_sentence_by_sentence() -> None:
         delivery=delivery_for("whispering", text),
     )
     assert np.abs(whispered.samples).max() < np.abs(spoken.samples).max() * 0.5
+
+
+def test_stem_loudness_is_bs1770_as_ffmpeg_measures_it(tmp_path) -> None:
+    from film.mixing import lufs
+
+    # given stems of different character and level: noise, a quiet tone with a loud burst
+    # (the relative gate), the score, and a mono voice-like signal spoken in both channels
+    rng = np.random.default_rng(1)
+    t = np.arange(SAMPLE_RATE * 6) / SAMPLE_RATE
+    tone = 0.02 * np.sin(2 * np.pi * 440 * t)
+    tone[: SAMPLE_RATE * 2] *= 25
+    stems = {
+        "noise": rng.standard_normal((SAMPLE_RATE * 5, 2)) * 0.05,
+        "gated": np.repeat(tone[:, None], 2, axis=1),
+        "score": score(8.0, seed=5, mood="bright"),
+        "voice": (
+            rng.standard_normal(SAMPLE_RATE * 4) * np.sin(2 * np.pi * 3 * t[: SAMPLE_RATE * 4])
+        )
+        * 0.2,
+    }
+    for name, stem in stems.items():
+        path = tmp_path / f"{name}.wav"
+        stereo = stem if stem.ndim == 2 else np.repeat(stem[:, None], 2, axis=1)
+        write_wav(path, stereo)
+        # then our figure is ffmpeg's ebur128 reading of the same samples (shown to 0.1 LU)
+        assert lufs(stem.astype(np.float32)) == pytest.approx(_ebur128(path), abs=0.1), name
+    # and silence, or less than one 400 ms block, has no loudness
+    assert lufs(np.zeros(SAMPLE_RATE, np.float32)) == float("-inf")
+    assert lufs(stems["noise"][: SAMPLE_RATE // 4]) == float("-inf")

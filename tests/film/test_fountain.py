@@ -7,8 +7,10 @@ import json
 import pytest
 
 from film.breakdown import NARRATOR, Breakdown
+from film.casting import cast_roles
 from film.errors import ScriptError
 from film.fountain import validate_script
+from film.speech import delivery_for
 
 FULL = """Title: The **Test** Script
 Credit: Written by
@@ -238,3 +240,78 @@ def test_quoted_speech_in_prose_goes_to_the_character_named_beside_it() -> None:
         (NARRATOR, "Then they walked on."),
     ]
     assert b.characters == ["TOM", "MARA"]
+
+
+def _spoken(b) -> list[tuple[str, str]]:
+    return [(ln.speaker, ln.text) for ln in b.lines if not ln.is_narration]
+
+
+def test_prose_pronouns_go_to_the_character_they_stand_for() -> None:
+    # given prose where a man and a woman talk, attributed by pronoun as often as by name
+    b = validate_script(
+        "The Pier\n\n"
+        "Tom looked at the sea. Anna stood beside him. “We should go,” he said.\n\n"
+        "“Not yet,” she said. “The boats are still out.”\n\n"
+        "He sighed. “Then we wait,” he said quietly.\n\n"
+        "“Who's there?” Anna whispered.\n"
+    )
+    # then every quote is its speaker's line, a quote of two sentences stays one line
+    assert _spoken(b) == [
+        ("TOM", "We should go."),
+        ("ANNA", "Not yet."),
+        ("ANNA", "The boats are still out."),
+        ("TOM", "Then we wait."),
+        ("ANNA", "Who's there?"),
+    ]
+    # and nothing of the attribution is read, though it shapes the delivery
+    whisper = next(ln for ln in b.lines if ln.text == "Who's there?")
+    assert "whisper" in whisper.parenthetical
+    assert all("said" not in ln.text and "whispered" not in ln.text for ln in b.lines)
+    # and a paragraph that opens with a reply goes on with the scene; one of narration
+    # starts the next
+    assert b.scenes[0].shots[-1].lines[-1].text == "The boats are still out."
+    assert len(b.scenes) == 2
+    assert b.characters == ["TOM", "ANNA"]
+
+
+def test_prose_quotes_without_attribution_take_turns_and_split_quotes_join() -> None:
+    b = validate_script(
+        "Night Watch\n\n"
+        '"Only me," called the keeper. "Come up."\n\n'
+        "“Thank you,” Anna said, “but we'll stay.”\n\n"
+        '"Suit yourselves."\n\n'
+        '"Where is Tom?" Anna asked.\n'
+    )
+    assert _spoken(b) == [
+        ("KEEPER", "Only me."),
+        ("KEEPER", "Come up."),
+        ("ANNA", "Thank you, but we'll stay."),
+        ("KEEPER", "Suit yourselves."),  # the turn passes back
+        ("ANNA", "Where is Tom?"),  # a detached "Anna asked." goes to its quote
+    ]
+    assert [ln.text for ln in b.lines if ln.is_narration] == []
+
+
+def test_prose_characters_keep_one_voice_each_whoever_names_them() -> None:
+    b = validate_script(
+        "Two\n\nAnna waited. “Ready?” she asked.\n\nTom nodded. “Ready,” he said. “Go.”\n"
+    )
+    roles = cast_roles(b)
+    assert (roles["ANNA"].gender, roles["TOM"].gender) == ("f", "m")
+    assert roles["ANNA"].voice != roles["TOM"].voice
+    assert {ln.speaker for ln in b.lines} == {"ANNA", "TOM", NARRATOR}
+
+
+def test_what_an_attribution_adds_shapes_the_delivery_and_is_not_read() -> None:
+    b = validate_script(
+        "Dusk\n\nTom looked at the sea. “We should go,” Tom said, looking away.\n\n"
+        '"Quiet," said Anna, under her breath.\n'
+    )
+    tom, anna = [ln for ln in b.lines if not ln.is_narration]
+    assert (tom.speaker, tom.text, anna.speaker, anna.text) == (
+        "TOM",
+        "We should go.",
+        "ANNA",
+        "Quiet.",
+    )
+    assert delivery_for(anna.parenthetical, anna.text).name == "whisper"

@@ -7,6 +7,9 @@ import pytest
 from film.config import FilmConfig
 from filmstudio.settings import pipeline as pipeline_settings
 from jobs.film_config import film_config, validate_script
+from jobs.film_stages import _film_run
+from jobs.models import Job
+from tests.factories import ProjectFactory
 
 # Every setting of filmstudio/settings/pipeline.py the engine reads, the field it becomes,
 # and a value none of them has by default.
@@ -94,3 +97,18 @@ def test_scripts_are_checked_against_the_sites_limits(settings):
     with pytest.raises(ScriptError) as refused:
         validate_script("INT. ROOM - DAY\n\nOne.\n\nTwo.\n")
     assert refused.value.code == "too_long"
+
+
+@pytest.mark.django_db
+def test_a_film_is_made_with_its_projects_sources_and_captions_unless_the_job_says(user):
+    # given a project asking for stock pictures, OpenAI voices and dialogue-only captions
+    project = ProjectFactory(
+        owner=user, picture_source="stock", voice_source="openai", captions="dialogue"
+    )
+    job = Job.objects.create(owner=user, project=project, type="full_generation", cost=0)
+    # then its film run asks for them
+    run = _film_run(job)
+    assert (run.picture_source, run.voice_source, run.captions) == ("stock", "openai", "dialogue")
+    # and a job's own captions parameter wins over the project's
+    job.parameters = {"captions": "all"}
+    assert _film_run(job).captions == "all"

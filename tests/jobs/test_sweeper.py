@@ -135,7 +135,8 @@ def test_a_stage_error_that_names_its_resume_time_parks_the_job_without_a_retry(
 
     register_stage("script_analysis", refused)
     try:
-        outcome = STAGE_TASKS["script_analysis"].apply(args=[stuck.pk]).get()
+        task_id = Job.objects.get(pk=stuck.pk).celery_task_id
+        outcome = STAGE_TASKS["script_analysis"].apply(args=[stuck.pk], task_id=task_id).get()
     finally:
         unregister_stage("script_analysis")
 

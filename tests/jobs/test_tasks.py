@@ -58,7 +58,7 @@ def test_a_stage_error_that_is_not_retryable_fails_the_job_on_the_first_try(
 ):
     tries = failing_stage(exc)
 
-    outcome = STAGE_TASKS["script_analysis"].apply(args=[job.pk]).get()
+    outcome = STAGE_TASKS["script_analysis"].apply(args=[job.pk], task_id=job.celery_task_id).get()
 
     job.refresh_from_db()
     assert outcome == "failed"
@@ -75,7 +75,7 @@ def test_a_retryable_stage_error_is_tried_up_to_its_limit_then_fails_once(job, f
     tries = failing_stage(RuntimeError("flaky"))
     limit = STAGE_TASKS["script_analysis"].max_retries
 
-    outcome = STAGE_TASKS["script_analysis"].apply(args=[job.pk]).get()
+    outcome = STAGE_TASKS["script_analysis"].apply(args=[job.pk], task_id=job.celery_task_id).get()
 
     job.refresh_from_db()
     assert outcome == "failed"
@@ -91,7 +91,10 @@ def test_a_stage_task_for_a_cancelled_job_does_nothing(job, failing_stage):
     events = job.events.count()
 
     # A redelivery (worker crash) or a late duplicate of the cancelled job's task.
-    assert STAGE_TASKS["script_analysis"].apply(args=[job.pk]).get() == "skipped"
+    assert (
+        STAGE_TASKS["script_analysis"].apply(args=[job.pk], task_id=job.celery_task_id).get()
+        == "skipped"
+    )
 
     assert tries == []
     assert Job.objects.get(pk=job.pk).events.count() == events

@@ -26,9 +26,9 @@ def _stale() -> dt.datetime:
 
 def _run_maintenance() -> tuple[dict, list[int]]:
     """Run the task body in-process; return its result and the video ids it queued."""
-    with mock.patch.object(tasks.video_process_task, "delay") as delay:
+    with mock.patch.object(tasks.video_process_task, "apply_async") as send:
         result = tasks.media_maintenance_task()
-    return result, sorted(call.args[0] for call in delay.call_args_list)
+    return result, sorted(call.kwargs["args"][0] for call in send.call_args_list)
 
 
 def _uploaded(client, path) -> Video:

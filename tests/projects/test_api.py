@@ -190,7 +190,7 @@ def test_a_script_with_nul_bytes_is_refused_not_a_server_error(auth_client):
     )
 
     assert response.status_code == 400
-    assert response.json()["code"] == "invalid"
+    assert response.json()["code"] == "invalid_characters"
     assert "script" in response.json()["errors"]
 
 
@@ -305,3 +305,41 @@ def test_owner_casts_voices_and_an_unknown_voice_is_a_400(auth_client):
     assert bad.json()["errors"] == {"cast.MARA": ['"elvis" is not a valid choice.']}
     project.refresh_from_db()
     assert project.cast["MARA"] == "woman_young"
+
+
+def test_owner_chooses_picture_and_voice_sources_and_captions_and_a_bad_one_is_a_400(
+    auth_client,
+):
+    # given a new project: the offline engines and every line captioned
+    created = auth_client.post("/api/v1/projects", PROJECT, format="json").json()
+    assert (created["picture_source"], created["voice_source"], created["captions"]) == (
+        "default",
+        "default",
+        "all",
+    )
+    url = f"/api/v1/projects/{created['id']}"
+    # when the owner asks for stock pictures, ElevenLabs voices and dialogue-only captions
+    choice = {"picture_source": "stock", "voice_source": "elevenlabs", "captions": "dialogue"}
+    response = auth_client.patch(url, choice, format="json")
+    # then the project keeps them
+    assert response.status_code == 200, response.data
+    project = Project.objects.get(pk=created["id"])
+    assert (project.picture_source, project.voice_source, project.captions) == (
+        "stock",
+        "elevenlabs",
+        "dialogue",
+    )
+    # and a source nobody offers is refused in the one error shape, the choice unchanged
+    bad = auth_client.patch(url, {"picture_source": "midjourney"}, format="json")
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid"
+    assert list(bad.json()["errors"]) == ["picture_source"]
+    project.refresh_from_db()
+    assert project.picture_source == "stock"
+
+
+def test_the_projects_sources_are_the_engines_sources():
+    from film.providers.registry import SOURCES
+
+    assert set(Project.PictureSource.values) == set(SOURCES["image"])
+    assert set(Project.VoiceSource.values) == set(SOURCES["voice"])

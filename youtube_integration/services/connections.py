@@ -132,3 +132,15 @@ def tokens_rotate() -> int:
         request.code_verifier_encrypted = reseal(request.code_verifier_encrypted)
         request.save(update_fields=["code_verifier_encrypted"])
     return rotated
+
+
+def connections_erase_owner(*, user) -> None:
+    """A deleted account's channel grants: deleted now, revoked at Google after the commit
+    (best effort: the account is gone either way)."""
+    for connection in ChannelConnection.objects.filter(owner=user):
+        token = unseal(connection.refresh_token_encrypted) or unseal(
+            connection.access_token_encrypted
+        )
+        if token:
+            transaction.on_commit(lambda token=token: _revoke_quietly(token))
+        connection.delete()

@@ -4,6 +4,14 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from filmstudio import context
+from filmstudio.services import audit_log
+
+LOST_PASSWORD_HINT = (
+    "Lost its password? `python manage.py set_password <email> --generate` sets a new one "
+    "(and ends its sessions)."
+)
+
 
 class Command(BaseCommand):
     help = (
@@ -20,15 +28,17 @@ class Command(BaseCommand):
         with transaction.atomic():
             if email:
                 if User.objects.filter(email__iexact=email).exists():
-                    self.stdout.write(f"Admin {email} already exists.")
+                    self.stdout.write(f"Admin {email} already exists. {LOST_PASSWORD_HINT}")
                     return
-            elif User.objects.filter(is_superuser=True).exists():
-                self.stdout.write("An admin already exists.")
+            elif admin := User.objects.filter(is_superuser=True).order_by("id").first():
+                self.stdout.write(f"An admin already exists ({admin.email}). {LOST_PASSWORD_HINT}")
                 return
             generated = not password
             email = email or "admin@localhost"
             password = password or secrets.token_urlsafe(12)
-            User.objects.create_superuser(email=email, password=password)
+            admin = User.objects.create_superuser(email=email, password=password)
+            with context.bound(source="command", command="ensure_admin"):
+                audit_log(actor=None, action="user.create_admin", target=admin)
         if generated:
             self.stdout.write(
                 self.style.WARNING(

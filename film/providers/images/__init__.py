@@ -1,10 +1,12 @@
 """Image engines: one still per shot, behind the `ImageProvider` interface.
 
-- "storyboard" (`storyboard.py`, the default): a drawn storyboard panel, offline.
+- "scenery" (`scenery.py`, the default): the place drawn in depth layers, offline.
 - "openai" (`openai.py`): OpenAI Images from the shot prompt.
-- "diffusers" (`diffusers.py`): local Stable Diffusion on a GPU host.
+- "diffusers" (`diffusers.py`): local Stable Diffusion (CUDA on a GPU host, else the CPU).
+- "stock" (`stock.py`): a stock photo found by the place's words (Pexels' protocol).
 
-Which one a film gets is decided by `film.providers.registry`.
+Which one a film gets is decided by `film.providers.registry` (the site's setting, or the
+project's picture source through `engine_for_source`).
 """
 
 from __future__ import annotations

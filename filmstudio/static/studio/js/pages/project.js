@@ -1,5 +1,6 @@
-// A project: the screenplay editor with its live breakdown, the film's settings, the cost of
-// a render, the render itself (live), and the film.
+// A project: the screenplay editor with its live breakdown, the film's settings (look, where
+// pictures and voices come from, captions), the cost of a render, the render itself (live),
+// and the film.
 import * as api from "../api.js";
 import { html, useEffect, useRef, useState } from "../lib.js";
 import { navigate } from "../router.js";
@@ -20,7 +21,17 @@ import {
 import { JobPanel } from "./render.js";
 import { FilmPanel } from "./watch.js";
 
-const EDITABLE = ["title", "description", "script", "style", "aspect_ratio", "frame_rate"];
+const EDITABLE = [
+  "title",
+  "description",
+  "script",
+  "style",
+  "aspect_ratio",
+  "frame_rate",
+  "picture_source",
+  "voice_source",
+  "captions",
+];
 const ASPECTS = [
   ["16:9", "16:9 landscape (1920×1080)"],
   ["9:16", "9:16 portrait (1080×1920)"],
@@ -30,6 +41,24 @@ const FRAME_RATES = [
   ["24", "24 fps (film)"],
   ["25", "25 fps"],
   ["30", "30 fps"],
+];
+// The API's choices (projects.models.Project); a source the site has no key or model for is
+// made by the offline engine, and the hints say so.
+const PICTURE_SOURCES = [
+  ["default", "The site's default"],
+  ["drawn", "Drawn scenery (offline)"],
+  ["stock", "Stock photos by keyword"],
+  ["ai", "Generated images (Stable Diffusion or OpenAI)"],
+];
+const VOICE_SOURCES = [
+  ["default", "The site's default"],
+  ["local", "Piper (offline)"],
+  ["openai", "OpenAI voices"],
+  ["elevenlabs", "ElevenLabs voices"],
+];
+const CAPTIONS = [
+  ["all", "Narration and dialogue"],
+  ["dialogue", "Dialogue only"],
 ];
 const ANALYSE_DELAY_MS = 400;
 
@@ -194,7 +223,7 @@ export function ProjectPage({ id }) {
       <div class="side-column">
         <${Breakdown} analysis=${analysis} />
         <section class="card" aria-labelledby="look-heading">
-          <h2 id="look-heading">Look</h2>
+          <h2 id="look-heading">Look and sound</h2>
           <${Field} label="Style" name="style" value=${form.style} onInput=${set("style")}
             hint="A few words: noir, watercolour, documentary…" error=${fieldError(save.error, "style")} />
           <${Field} label="Aspect ratio" name="aspect_ratio" as="select" options=${ASPECTS}
@@ -203,6 +232,18 @@ export function ProjectPage({ id }) {
           <${Field} label="Frame rate" name="frame_rate" as="select" options=${FRAME_RATES}
             value=${String(form.frame_rate)} onChange=${set("frame_rate")}
             error=${fieldError(save.error, "frame_rate")} />
+          <${Field} label="Pictures" name="picture_source" as="select" options=${PICTURE_SOURCES}
+            value=${form.picture_source} onChange=${set("picture_source")}
+            hint="Without the key or model a source needs, the scenery is drawn offline."
+            error=${fieldError(save.error, "picture_source")} />
+          <${Field} label="Voices" name="voice_source" as="select" options=${VOICE_SOURCES}
+            value=${form.voice_source} onChange=${set("voice_source")}
+            hint="Without the key a service needs, the offline Piper voices speak."
+            error=${fieldError(save.error, "voice_source")} />
+          <${Field} label="Captions" name="captions" as="select" options=${CAPTIONS}
+            value=${form.captions} onChange=${set("captions")}
+            hint="Dialogue only keeps the narrator out of the captions."
+            error=${fieldError(save.error, "captions")} />
           <div class="button-row">
             <${Button} type="submit" kind="secondary" busy=${save.busy} disabled=${!dirty}>
               ${dirty ? "Save changes" : "Saved"}

@@ -14,7 +14,7 @@ def admit_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0003_youtube_upload'),
+        ('jobs', '0005_merge_analytics_indexes_and_heartbeat'),
         ('projects', '0003_project_cast'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0004_job_admitted_at'),
+        ('jobs', '0006_job_admitted_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
