@@ -278,7 +278,9 @@ def streams(n_streams: int = 1000, n_requests: int = 300) -> None:
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("uvicorn")), "filmstudio.asgi:application",
          "--port", str(port), "--lifespan", "off", "--no-access-log", "--log-level", "warning"],
-        cwd=ROOT, env={**os.environ, "CONN_MAX_AGE": "0"}, stdout=log,
+        # One user opens them all: the per-user cap (JOB_EVENTS_MAX_STREAMS_PER_USER) is lifted.
+        cwd=ROOT, env={**os.environ, "CONN_MAX_AGE": "0",
+                       "JOB_EVENTS_MAX_STREAMS_PER_USER": str(n_streams)}, stdout=log,
         stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     user = new_user()

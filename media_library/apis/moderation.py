@@ -27,9 +27,10 @@ class VideoReportApi(APIView):
         responses={201: serializers.VideoReportSerializer, 200: serializers.VideoReportSerializer},
     )
     def post(self, request: Request, pk: int) -> Response:
+        # Looked up first: another user's private video is a 404 whatever the body says.
+        video = selectors.video_get_visible(user=request.user, video_id=pk)
         form = serializers.VideoReportCreateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
-        video = selectors.video_get_visible(user=request.user, video_id=pk)
         report, created = services.video_report(
             video=video, reporter=request.user, **form.validated_data
         )

@@ -30,9 +30,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def asgi_server(tmp_path):
+def asgi_server(tmp_path, request):
     """uvicorn serving filmstudio.asgi on the test database; the database is read only when
-    a stream opens (no resync while the test runs): later events can only come by pub/sub."""
+    a stream opens (no resync while the test runs): later events can only come by pub/sub.
+    A user may open STREAMS streams unless the test's parameter sets other settings."""
     if not settings.REDIS_URL:
         pytest.skip("needs REDIS_URL")
     port = _free_port()
@@ -45,6 +46,8 @@ def asgi_server(tmp_path):
         "FILMSTUDIO_VAR_DIR": str(tmp_path / "var"),
         "SECRET_KEY": settings.SECRET_KEY,  # the tokens and links the test signs
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "JOB_EVENTS_MAX_STREAMS_PER_USER": str(STREAMS),
+        **getattr(request, "param", {}),
     }
     uvicorn = str(Path(sys.executable).with_name("uvicorn"))
     log = open(tmp_path / "uvicorn.log", "wb")  # noqa: SIM115 - closed at teardown
@@ -133,6 +136,56 @@ def test_many_open_streams_leave_the_api_answering_and_pub_sub_reaches_them_all(
     assert len(streams) == STREAMS
     first = bytes(streams[0][2])
     assert b"HTTP/1.1 200" in first and b"text/event-stream" in first
+
+
+@pytest.mark.parametrize("asgi_server", [{"JOB_EVENTS_MAX_STREAMS_PER_USER": "2"}], indirect=True)
+def test_the_stream_cap_holds_under_asgi_and_a_closed_stream_frees_its_slot(
+    asgi_server, user, project, fund
+):
+    port, _ = asgi_server
+    from accounts.authentication import refresh_token_for
+
+    fund(user, job_cost(job_type="script_analysis", target_duration=60))
+    job, _ = services.job_create(user=user, project=project, job_type="script_analysis")
+    token = str(refresh_token_for(user).access_token)
+    path = f"/api/v1/jobs/{job.pk}/events"
+
+    async def head(reader) -> bytes:
+        seen = bytearray()
+        await _read_until(reader, b"\r\n\r\n", seen)
+        return bytes(seen)
+
+    async def scenario():
+        held = []
+        for _ in range(2):
+            reader, writer = await _open(port, path, token)
+            assert b"HTTP/1.1 200" in await head(reader)
+            held.append(writer)
+        reader, writer = await _open(port, path, token)
+        refused = await head(reader)
+        writer.close()
+        assert b"HTTP/1.1 429" in refused
+        # The client goes away: the server cancels its stream, which gives the slot back.
+        held.pop().close()
+        for _ in range(100):
+            reader, writer = await _open(port, path, token)
+            answer = await head(reader)
+            writer.close()
+            if b"HTTP/1.1 200" in answer:
+                break
+            assert b"HTTP/1.1 429" in answer
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the closed stream's slot was never released")
+        for writer in held:
+            writer.close()
+        return refused
+
+    try:
+        refused = asyncio.run(scenario())
+    finally:
+        purge_broker()  # no worker here: drop the stage task the job queued
+    assert b"too_many_streams" in refused
 
 
 def test_a_stored_file_is_streamed_in_chunks_under_asgi_not_read_whole_first(asgi_server):

@@ -99,16 +99,21 @@ def test_a_failed_job_frees_its_slot_and_its_retry_waits_for_one(user, fund):
 
 
 def test_the_sweeper_leaves_waiting_jobs_alone_and_beat_starts_them_when_the_limit_rises(
-    user, fund, settings
+    user, fund, settings, monkeypatch
 ):
     from datetime import timedelta
 
     from django.utils import timezone
 
+    from jobs.services import sweeper
+
     fund(user, 100)
-    _create(user)
+    running = _create(user)
     waiting = _create(user)
     later = timezone.now() + timedelta(hours=1)
+    # The broker holds the running job's message: neither the unsent nor the lost-message
+    # check may pick the waiting job (no task id, no try, long unchanged).
+    monkeypatch.setattr(sweeper, "queued_task_ids", lambda: {running.celery_task_id})
 
     assert jobs_sweep_stuck(now=later)["resent"] == 0
     assert _waiting(waiting)
