@@ -80,6 +80,7 @@ bench: $(STAMP) services
 	$(BENCH_ENV) $(BIN)/python bench/film.py
 	$(BENCH_ENV) $(BIN)/python bench/media.py
 	$(BENCH_ENV) $(BIN)/python bench/migrations.py
+	$(BENCH_ENV) $(BIN)/python bench/scale.py
 	$(BENCH_ENV) $(BIN)/python bench/analytics.py
 
 # Jobs through real workers while the broker, workers and database fail (docs/operations.md);

@@ -16,6 +16,13 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": 60.0,
         "options": _expires(55),
     },
+    # Waiting jobs whose owners have a free running slot (a raised limit); a job's end starts
+    # the next one at once, so this is only the safety net.
+    "jobs-admit-waiting": {
+        "task": "jobs.admit_waiting",
+        "schedule": 60.0,
+        "options": _expires(55),
+    },
     # The free plan's allowance for the calendar month: hourly, so a new month (and an account
     # back on the free plan after its paid period) is served within the hour; idempotent per
     # account and month, so a late or repeated run grants nothing twice.

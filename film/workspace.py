@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from film.cache import FileCache, atomic_write_text
+from film.cache import FileCache, SharedStore, atomic_write_text
 from film.config import FilmConfig
 from film.errors import RenderError
 
@@ -53,6 +53,12 @@ class FilmRun:
     out_path: Path | None = None  # the MP4; default work_dir/film.mp4
     thumbnail_path: Path | None = None  # default: beside the MP4, as .jpg
     thumbnail_at: float | None = None  # seconds into the film; default: a telling shot
+    # Object storage behind the render cache (film.cache): what one host made, another reuses.
+    shared: SharedStore | None = None
+
+    def cache(self) -> FileCache:
+        """The render cache: `cache_dir`, in front of `shared` when there is one."""
+        return FileCache(self.cache_dir, shared=self.shared)
 
     @property
     def film_path(self) -> Path:

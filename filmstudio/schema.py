@@ -79,7 +79,8 @@ class AutoSchema(SpectacularAutoSchema):
 def blank_query_values(result, generator, request, public):
     """POSTPROCESSING_HOOKS: an empty query value (`?type=`) means "not given" to DRF's query
     serializers and django-filter alike, so the schema allows it: string query parameters
-    lose their minLength and enums gain "". (A present but wrong value is still a 400.)"""
+    lose their minLength, enums gain "" and formatted ones (a uuid) also take "". (A present
+    but wrong value is still a 400.)"""
     for item in result.get("paths", {}).values():
         for operation in item.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
@@ -89,4 +90,6 @@ def blank_query_values(result, generator, request, public):
                 schema.pop("minLength", None)
                 if "enum" in schema and "" not in schema["enum"]:
                     schema["enum"] = [*schema["enum"], ""]
+                elif "format" in schema:
+                    parameter["schema"] = {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
     return result

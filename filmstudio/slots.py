@@ -6,7 +6,7 @@ with the counter's `ttl` (set it just above the longest a holder may live), so a
 never stay wrong for longer than that.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 
 from django.core.cache import cache
 
@@ -34,14 +34,24 @@ def slot_release(key: str) -> None:
         pass
 
 
-class SlotHeld:
+class _Held:
+    def __init__(self, key: str):
+        self.key = key
+        self._released = False
+
+    def _release(self) -> None:
+        if not self._released:
+            self._released = True
+            slot_release(self.key)
+
+
+class SlotHeld(_Held):
     """An iterable (a streaming response's content) that holds a slot until it is closed.
     Django calls `close()` when the response ends, even one never iterated."""
 
     def __init__(self, key: str, content: Iterable):
-        self.key = key
+        super().__init__(key)
         self._content = iter(content)
-        self._released = False
 
     def __iter__(self) -> Iterator:
         return self
@@ -51,8 +61,28 @@ class SlotHeld:
 
     def close(self) -> None:
         if not self._released:
-            self._released = True
             close = getattr(self._content, "close", None)
             if close:
                 close()
-            slot_release(self.key)
+        self._release()
+
+
+class AsyncSlotHeld(_Held):
+    """The same for an async iterable, which Django's ASGI handler sends from the event loop
+    (a sync one it would read whole first). The slot is released when the stream ends or is
+    cancelled (the client went away), and by `close()`, which Django calls when the response
+    ends, even one never iterated."""
+
+    def __init__(self, key: str, content: AsyncIterable):
+        super().__init__(key)
+        self._content = content
+
+    async def __aiter__(self) -> AsyncIterator:
+        try:
+            async for chunk in self._content:
+                yield chunk
+        finally:
+            self._release()
+
+    def close(self) -> None:
+        self._release()

@@ -1,5 +1,6 @@
 """Serving stored files to players: byte ranges, If-Range, X-Accel-Redirect, S3 redirects."""
 
+import asyncio
 import json
 import os
 import re
@@ -7,6 +8,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import Storage, default_storage
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -59,6 +61,23 @@ def _chunks(path: str, start: int, length: int, chunk_size: int):
                 break
             remaining -= len(data)
             yield data
+
+
+async def _chunks_async(path: str, start: int, length: int, chunk_size: int):
+    """The same chunks for an ASGI server, each read in the default thread pool: Django's ASGI
+    handler would read a plain iterator whole into memory before sending a byte."""
+    chunks = _chunks(path, start, length, chunk_size)
+    done = object()
+    try:
+        while (data := await asyncio.to_thread(next, chunks, done)) is not done:
+            yield data
+    finally:
+        chunks.close()
+
+
+def is_asgi(request) -> bool:
+    """Whether the request came through an ASGI server (a DRF Request or a Django one)."""
+    return isinstance(getattr(request, "_request", request), ASGIRequest)
 
 
 def stored_file_response(
@@ -114,10 +133,11 @@ def stored_file_response(
             start, end = parsed
             status, length = 206, end - start + 1
             headers["Content-Range"] = f"bytes {start}-{end}/{size}"
+    chunks = _chunks_async if is_asgi(request) else _chunks
     body = (
         []
         if request.method == "HEAD"
-        else _chunks(path, start, length, settings.MEDIA_STREAM_CHUNK_SIZE)
+        else chunks(path, start, length, settings.MEDIA_STREAM_CHUNK_SIZE)
     )
     response = StreamingHttpResponse(body, status=status, content_type=content_type)
     response["Content-Length"] = str(length)

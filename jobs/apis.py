@@ -1,11 +1,8 @@
 """Job endpoints: thin views that validate input, call one service and serialize."""
 
-import json
-import time
 from pathlib import PurePosixPath
 
 from django.conf import settings
-from django.db import connection
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,18 +15,20 @@ from rest_framework.throttling import UserRateThrottle
 from filmstudio.downloads import signed_file_lifetime, signed_file_url
 from filmstudio.errors import Conflict
 from filmstudio.idempotency import idempotency_key
-from filmstudio.metrics import SSE_STREAMS
 from filmstudio.permissions import IsPlatformStaff
-from filmstudio.slots import SlotHeld, slot_acquire
+from filmstudio.slots import AsyncSlotHeld, SlotHeld, slot_acquire
+from filmstudio.streaming import is_asgi
 from projects.models import Asset
 from projects.selectors import project_get_for_user, result_asset
 
-from . import selectors, services, state
+from . import selectors, services, state, streams
 from .errors import TooManyStreams
 from .models import Job
 from .renderers import EventStreamRenderer
 from .serializers import (
     DownloadUrlSerializer,
+    JobBatchCreateSerializer,
+    JobBatchSerializer,
     JobCreateSerializer,
     JobDetailSerializer,
     JobEstimateResultSerializer,
@@ -195,61 +194,6 @@ class JobDownloadUrlApi(GenericAPIView):
         return Response({"url": url, "expires_in": signed_file_lifetime()})
 
 
-def _sse(event) -> str:
-    data = JobEventSerializer(event).data
-    kind = "state" if event.from_status != event.to_status else "progress"
-    return f"id: {event.id}\nevent: {kind}\ndata: {json.dumps(data, default=str)}\n\n"
-
-
-# Seconds of silence after which the stream sends a comment line. Proxies cut streams that
-# stay idle, and a write is the only way a WSGI server (gunicorn gthread) notices that the
-# client went away and frees the thread: without it a dead stream holds its thread until
-# JOB_EVENTS_MAX_SECONDS.
-SSE_HEARTBEAT_SECONDS = 15
-
-
-def _release_db_connection() -> None:
-    # A stream sleeps far longer than it queries: give the connection back between polls, so
-    # open streams do not each pin a PostgreSQL connection for their whole life (nor keep one
-    # past CONN_MAX_AGE or across a database restart). The next poll reconnects. Inside a
-    # transaction (the test suite's) the connection must stay.
-    if not connection.in_atomic_block:
-        connection.close()
-
-
-def _event_stream(job_id: int, after_id: int):
-    SSE_STREAMS.inc()
-    try:
-        yield from _events(job_id, after_id)
-    finally:
-        SSE_STREAMS.dec()
-
-
-def _events(job_id: int, after_id: int):
-    deadline = time.monotonic() + settings.JOB_EVENTS_MAX_SECONDS
-    yield "retry: 3000\n\n"
-    last_write = time.monotonic()
-    while True:
-        status_now = selectors.job_status(job_id=job_id)
-        # Events are read after the status: a terminal status means its event is already
-        # written, so this batch contains everything up to the end.
-        events = selectors.job_events_after(job_id=job_id, after_id=after_id, limit=1000)
-        _release_db_connection()
-        for event in events:
-            after_id = event.id
-            last_write = time.monotonic()
-            yield _sse(event)
-        if status_now is None or status_now in state.TERMINAL:
-            yield f"event: end\ndata: {json.dumps({'status': status_now})}\n\n"
-            return
-        if time.monotonic() > deadline:
-            return  # the client reconnects with Last-Event-ID
-        if time.monotonic() - last_write >= SSE_HEARTBEAT_SECONDS:
-            last_write = time.monotonic()
-            yield ": heartbeat\n\n"
-        time.sleep(settings.JOB_EVENTS_POLL_INTERVAL)
-
-
 # One Server-Sent Event, as the schema describes each event of the stream.
 SSE_EVENT = {
     "type": "object",
@@ -269,7 +213,8 @@ SSE_EVENT = {
 
 class JobEventsStreamApi(GenericAPIView):
     """Server-Sent Events: every state change and progress step of the job, from the start
-    (or after `Last-Event-ID`), until the job reaches a terminal state."""
+    (or after `Last-Event-ID`), until the job reaches a terminal state (jobs/streams.py:
+    under ASGI an async stream fed by Redis pub/sub, holding no thread while it waits)."""
 
     serializer_class = JobEventSerializer
     renderer_classes = [JSONRenderer, EventStreamRenderer]
@@ -282,15 +227,18 @@ class JobEventsStreamApi(GenericAPIView):
             after = int(request.headers.get("Last-Event-ID") or 0)
         except ValueError:
             after = 0
-        # Each open stream holds a web thread: one user may not hold them all (429 past
-        # JOB_EVENTS_MAX_STREAMS_PER_USER; the slot is freed when the stream closes).
+        # One user may not hold every stream a web process can serve (429 past
+        # JOB_EVENTS_MAX_STREAMS_PER_USER); the slot is freed when the stream ends or closes.
         key = f"job-event-streams:user:{request.user.pk}"
         limit = settings.JOB_EVENTS_MAX_STREAMS_PER_USER
         if not slot_acquire(key, limit=limit, ttl=settings.JOB_EVENTS_MAX_SECONDS + 60):
             raise TooManyStreams(f"At most {limit} event streams may be open at once.")
-        response = StreamingHttpResponse(
-            SlotHeld(key, _event_stream(job.pk, after)), content_type="text/event-stream"
-        )
+        if is_asgi(request):
+            # An async iterable: Django's ASGI handler would buffer a sync one whole.
+            content = AsyncSlotHeld(key, streams.event_stream_async(job.pk, after))
+        else:
+            content = SlotHeld(key, streams.event_stream(job.pk, after))
+        response = StreamingHttpResponse(content, content_type="text/event-stream")
         response["Cache-Control"] = "no-cache"
         response["X-Accel-Buffering"] = "no"  # nginx must not buffer the stream
         return response
@@ -355,3 +303,59 @@ class JobEstimateApi(GenericAPIView):
             script=data.validated_data.get("script"),
         )
         return Response(estimate)
+
+
+def _batch(batch_id, user) -> dict:
+    batch = selectors.batch_get_for_user(user=user, batch_id=batch_id)
+    return JobBatchSerializer(selectors.batch_summary(batch=batch)).data
+
+
+class JobBatchCreateApi(GenericAPIView):
+    """Create up to JOB_BATCH_MAX jobs in one request: every item is checked first (a bad one
+    is a 400 naming it, `errors["jobs.<n>.<field>"]`), then all are reserved in one
+    transaction or none is (402 `insufficient_credits` says how many credits are short).
+    Jobs past your running limit wait their turn (queued)."""
+
+    serializer_class = JobBatchSerializer
+
+    @extend_schema(
+        request=JobBatchCreateSerializer,
+        parameters=[IDEMPOTENCY_HEADER],
+        responses={201: JobBatchSerializer, 200: JobBatchSerializer, 402: OpenApiResponse()},
+    )
+    def post(self, request):
+        data = JobBatchCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = data.validated_data["jobs"]
+        projects = {
+            pk: project_get_for_user(user=request.user, project_id=pk)
+            for pk in {item["project"] for item in items}
+        }
+        batch, created = services.job_batch_create(
+            user=request.user,
+            items=[{**item, "project": projects[item["project"]]} for item in items],
+            idempotency_key=_idempotency_key(request),
+        )
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(_batch(batch.pk, request.user), status=code)
+
+
+class JobBatchDetailApi(GenericAPIView):
+    """A batch: its jobs, how many are in each status and its overall progress."""
+
+    serializer_class = JobBatchSerializer
+
+    def get(self, request, batch_id):
+        return Response(_batch(batch_id, request.user))
+
+
+class JobBatchCancelApi(GenericAPIView):
+    """Cancel every live job of the batch (each refunded); finished ones stay as they are."""
+
+    serializer_class = JobBatchSerializer
+
+    @extend_schema(request=None, responses=JobBatchSerializer)
+    def post(self, request, batch_id):
+        batch = selectors.batch_get_for_user(user=request.user, batch_id=batch_id)
+        services.job_batch_cancel(batch=batch)
+        return Response(_batch(batch_id, request.user))

@@ -2,9 +2,10 @@
 
 Each stage of `jobs.stages` runs steps of the engine's step table (`film.pipeline`) in the
 job's work dir and saves what it made through Django storage as Assets of the project. The
-work dir holds the manifest (breakdown, timeline, paths into the shared render cache), so
-every stage can run in its own task, on its own worker, and run again after a retry or a
-crash.
+work dir holds the manifest (breakdown, timeline, paths into the render cache); it is pulled
+from storage before a stage and pushed back after it (`jobs.film_storage`), and the render
+cache's entries travel through storage too, so every stage can run in its own task, on any
+worker on any host, and run again after a retry or a crash.
 
 A stage asks the engine for the step whose output it stores (`_ensure`); the engine first
 makes whatever that step needs and the manifest lacks. Voice is the clock: whatever needs a
@@ -33,6 +34,13 @@ from projects.models import Asset
 from projects.services import asset_create_from_file, project_flag_for_review
 
 from .film_config import film_cache_dir, film_config
+from .film_storage import (
+    film_share,
+    stored_workspaces,
+    workspace_forget,
+    workspace_pull,
+    workspace_push,
+)
 from .models import Job, JobStatus, JobType
 from .moderation import moderation_message, script_moderate
 from .stages import STAGES, Progress
@@ -53,16 +61,20 @@ def _film_run(job: Job) -> FilmRun:
         cache_dir=film_cache_dir(),
         config=film_config(),
         script=project.script,
-        aspect=project.aspect_ratio,
+        aspect=job.parameters.get("aspect_ratio") or project.aspect_ratio,
         fps=project.frame_rate,
+        size=tuple(map(int, settings.FILM_FRAME_SIZE.split("x")))
+        if settings.FILM_FRAME_SIZE
+        else None,
         burn_subtitles=bool(job.parameters.get("burn_subtitles")),
         captions=job.parameters.get("captions") or project.captions,
         picture_source=project.picture_source,
         voice_source=project.voice_source,
-        cast=tuple(sorted((project.cast or {}).items())),
+        cast=tuple(sorted({**(project.cast or {}), **job.parameters.get("cast", {})}.items())),
         moderate=False,  # `_screen` applies the site's moderation policy first
         thumbnail_path=work / "thumbnail.jpg",
         thumbnail_at=job.parameters.get("at_seconds"),
+        shared=film_share(),
     )
 
 
@@ -118,10 +130,17 @@ def _ensure(
     is the `span` (fractions) of the stage's."""
     run = _film_run(job)
     step = STAGES[stage].step
+    if step != "analyse":  # the analysis starts afresh; any other step goes on from storage
+        try:
+            workspace_pull(job_id=job.pk, work_dir=run.work_dir)
+        except FileNotFoundError as exc:  # a stored file is gone: rebuild from the screenplay
+            logger.warning("Job %s: %s; starting its film again", job.pk, exc)
+            shutil.rmtree(run.work_dir, ignore_errors=True)
     steps = pipeline.plan(run, step, redo={step} if redo else ())
     if any(s.name == "analyse" for s in steps):
         _screen(job)
     pipeline.run_steps(run, steps, progress=_fractions(progress, *span))
+    workspace_push(job_id=job.pk, work_dir=run.work_dir)
     return load_manifest(run.work_dir)
 
 
@@ -310,6 +329,7 @@ def thumbnail_generation(job: Job, *, progress: Progress) -> dict:
     if job.type == JobType.FULL_GENERATION:
         # The film and every file worth keeping are in storage now; the cache keeps the rest.
         shutil.rmtree(work_dir_for(job), ignore_errors=True)
+        workspace_forget(job_id=job.pk)
     return {"assets": {"thumbnail": asset}}
 
 
@@ -320,29 +340,32 @@ PIPELINE_STAGES: dict[str, Callable[..., dict]] = {
 
 
 def film_work_dirs_clean(*, now=None) -> int:
-    """Remove work dirs no job will need again: finished or cancelled jobs, and jobs that
-    failed more than settings.FILM_WORK_KEEP_FAILED_DAYS ago (a retry resumes from its work
-    dir, though it could rebuild it from the cache). Returns how many were removed."""
+    """Remove work dirs no job will need again, here and in storage: finished or cancelled
+    jobs, and jobs that failed more than settings.FILM_WORK_KEEP_FAILED_DAYS ago (a retry
+    resumes from its stored work dir, though it could rebuild it from the cache). The local
+    ones are this host's (scratch: another host's go when they fail or finish, or with it).
+    Returns how many local dirs were removed."""
     from datetime import timedelta
 
     from django.utils import timezone
 
     root = Path(settings.FILM_WORK_DIR)
-    if not root.is_dir():
-        return 0
     now = now or timezone.now()
     ids = {
         int(path.name.removeprefix("job-")): path
-        for path in root.iterdir()
+        for path in (root.iterdir() if root.is_dir() else [])
         if path.is_dir() and path.name.startswith("job-") and path.name[4:].isdigit()
     }
+    stored = stored_workspaces()
     cutoff = now - timedelta(days=settings.FILM_WORK_KEEP_FAILED_DAYS)
     live = set(
-        Job.objects.filter(pk__in=ids)
+        Job.objects.filter(pk__in=[*ids, *stored])
         .exclude(status__in=[JobStatus.COMPLETED, JobStatus.CANCELLED])
         .exclude(status=JobStatus.FAILED, updated_at__lt=cutoff)
         .values_list("pk", flat=True)
     )
+    for job_id in set(stored) - live:
+        workspace_forget(job_id=job_id)
     removed = 0
     for job_id, path in ids.items():
         if job_id not in live:  # includes dirs whose job row is gone

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -35,6 +37,32 @@ class JobPriority(models.TextChoices):
     LOW = "low", "Low"
     NORMAL = "normal", "Normal"
     HIGH = "high", "High"
+
+
+class JobBatch(models.Model):
+    """Jobs created by one request (POST /jobs/batch): listed, followed and cancelled
+    together. Its credits were reserved in one transaction, all or none."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="job_batches"
+    )
+    idempotency_key = models.CharField(max_length=200, null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="jobs_jobbatch_owner_idempotency_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Batch {self.pk}"
 
 
 class Job(models.Model):
@@ -89,6 +117,12 @@ class Job(models.Model):
     # A stage waiting for an outside limit to lift (a provider's daily quota): no task holds
     # it, and the sweeper sends it again at this time.
     not_before = models.DateTimeField(null=True, blank=True)
+    # When the job took one of its owner's running slots (jobs/services/admission.py); empty
+    # while it waits for one (QUEUED, no task sent).
+    admitted_at = models.DateTimeField(null=True, blank=True)
+    batch = models.ForeignKey(
+        JobBatch, on_delete=models.SET_NULL, related_name="jobs", null=True, blank=True
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -96,6 +130,7 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["owner", "-created_at"]),
             models.Index(fields=["status", "stage_started_at"]),
+            models.Index(fields=["owner", "status"], name="jobs_job_owner_status_idx"),
             # The staff analytics read a year of jobs by creation and their failures by code
             # from these alone (index-only scans), never from the wide rows.
             models.Index(

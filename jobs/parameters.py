@@ -3,6 +3,9 @@ and not a silently ignored option; only what the stages really use is accepted."
 
 from rest_framework import serializers
 
+from film.casting import VOICES
+from projects.models import Project
+
 from .models import JobType
 
 
@@ -35,6 +38,17 @@ class VideoCompositionParameters(_Base):
     burn_subtitles = serializers.BooleanField(required=False)
     # "dialogue" keeps the narration out of the captions.
     captions = serializers.ChoiceField(choices=["all", "dialogue"], required=False)
+    # Variants of one screenplay (a batch of them, POST /jobs/batch): another frame than the
+    # project's, other voices for some of its characters ("NARRATOR" too).
+    aspect_ratio = serializers.ChoiceField(choices=Project.AspectRatio.choices, required=False)
+    cast = serializers.DictField(
+        child=serializers.ChoiceField(choices=sorted(VOICES)), required=False
+    )
+
+    def validate_cast(self, value: dict) -> dict:
+        if len(value) > 50 or any(not 0 < len(name) <= 100 for name in value):
+            raise serializers.ValidationError("At most 50 names of 1 to 100 characters.")
+        return {name.upper(): voice for name, voice in value.items()}
 
 
 class SubtitleGenerationParameters(_Base):

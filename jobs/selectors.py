@@ -3,6 +3,7 @@
 from collections import defaultdict
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
@@ -10,7 +11,7 @@ from celery_app.queues import Queue
 from filmstudio.errors import NotFound
 
 from . import state
-from .models import Job, JobEvent, JobStatus
+from .models import Job, JobBatch, JobEvent, JobStatus
 
 
 def jobs_for_user(*, user) -> QuerySet[Job]:
@@ -26,6 +27,8 @@ def jobs_list(*, user, filters: dict | None = None) -> QuerySet[Job]:
             qs = qs.filter(**{name: filters[name]})
     if filters.get("project"):
         qs = qs.filter(project_id=filters["project"])
+    if filters.get("batch"):
+        qs = qs.filter(batch_id=filters["batch"])
     return qs.order_by("-created_at", "-id")
 
 
@@ -47,6 +50,34 @@ def job_get(*, job_id, with_events: bool = False) -> Job:
     """Any job (staff), or NotFound."""
     qs = Job.objects.select_related("project", "owner")
     return _get(qs, job_id, with_events=with_events)
+
+
+def batch_get_for_user(*, user, batch_id) -> JobBatch:
+    """The user's batch with its jobs (one query for them), or NotFound."""
+    jobs = Prefetch("jobs", queryset=Job.objects.select_related("project").order_by("id"))
+    try:
+        return JobBatch.objects.prefetch_related(jobs).get(owner=user, pk=batch_id)
+    except (JobBatch.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise NotFound("Batch not found.") from None
+
+
+def batch_summary(*, batch: JobBatch) -> dict:
+    """How a batch stands: its jobs, how many are in each status, and its overall progress
+    (the mean of its jobs'), from the prefetched jobs."""
+    jobs = list(batch.jobs.all())
+    counts: dict[str, int] = defaultdict(int)
+    for job in jobs:
+        counts[job.status] += 1
+    progress = round(sum(job.progress for job in jobs) / len(jobs)) if jobs else 0
+    done = all(job.status in state.TERMINAL for job in jobs)
+    return {
+        "id": batch.pk,
+        "created_at": batch.created_at,
+        "finished": done,
+        "progress": progress,
+        "counts": dict(counts),
+        "jobs": jobs,
+    }
 
 
 def job_status(*, job_id: int) -> str | None:

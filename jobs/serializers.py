@@ -1,3 +1,4 @@
+from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,13 +16,32 @@ class JobCreateSerializer(serializers.Serializer):
     project = serializers.IntegerField(min_value=1)
     type = serializers.ChoiceField(choices=CREATABLE_TYPES)
     parameters = serializers.JSONField(required=False, default=dict)
-    priority = serializers.ChoiceField(choices=JobPriority.choices, default=JobPriority.NORMAL)
+    priority = serializers.ChoiceField(
+        choices=JobPriority.choices,
+        default=JobPriority.NORMAL,
+        help_text=(
+            "Among queued stages, high runs before normal before low, and among your jobs "
+            "waiting for a running slot. Honoured on the Redis broker; the embedded "
+            "filesystem broker ignores it (stages run in the order they were sent)."
+        ),
+    )
+
+
+class JobBatchCreateSerializer(serializers.Serializer):
+    jobs = JobCreateSerializer(
+        many=True,
+        min_length=1,
+        max_length=settings.JOB_BATCH_MAX,
+        help_text="The jobs to create: several projects, or one project in variants "
+        "(parameters, priority). All are paid for together or none is created.",
+    )
 
 
 class JobListFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=JobStatus.choices, required=False)
     type = serializers.ChoiceField(choices=JobType.choices, required=False)
     project = serializers.IntegerField(min_value=1, required=False)
+    batch = serializers.UUIDField(required=False, help_text="Only the jobs of this batch.")
 
 
 class JobEventSerializer(serializers.ModelSerializer):
@@ -52,6 +72,17 @@ class JobSerializer(serializers.ModelSerializer):
             "finished_at",
         ]
         read_only_fields = fields
+
+
+class JobBatchSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    created_at = serializers.DateTimeField()
+    finished = serializers.BooleanField(help_text="Every job of the batch has ended.")
+    progress = serializers.IntegerField(help_text="The mean progress of its jobs (0-100).")
+    counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="How many of its jobs are in each status."
+    )
+    jobs = JobSerializer(many=True)
 
 
 class JobStageSerializer(serializers.Serializer):

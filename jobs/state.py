@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .errors import InvalidTransition
+from .event_bus import event_publish_on_commit
 from .models import Job, JobEvent, JobStatus
 
 S = JobStatus
@@ -80,7 +81,7 @@ def lock_job(job_id: int) -> Job:
 
 
 def record_event(job: Job, *, from_status: str, to_status: str, message: str = "", stage=""):
-    return JobEvent.objects.create(
+    event = JobEvent.objects.create(
         job=job,
         from_status=from_status,
         to_status=to_status,
@@ -88,6 +89,8 @@ def record_event(job: Job, *, from_status: str, to_status: str, message: str = "
         progress=job.progress,
         message=message[:500],
     )
+    event_publish_on_commit(event)
+    return event
 
 
 def transition(job: Job, to_status: str, *, message: str = "", **fields) -> Job:

@@ -103,6 +103,11 @@ def sweep_stuck_jobs() -> dict:
 
 
 # Film work dirs and the render cache live on the machines that render (media workers).
+@shared_task(name="jobs.admit_waiting", queue_name=Queue.DEFAULT, ignore_result=True)
+def admit_waiting_jobs() -> int:
+    return services.jobs_admit_waiting()
+
+
 @shared_task(name="jobs.clean_work_dirs", queue_name=Queue.MEDIA, ignore_result=True)
 def clean_work_dirs() -> int:
     from .film_stages import film_work_dirs_clean

@@ -4,6 +4,13 @@ from . import apis, staff_apis
 
 urlpatterns = [
     path("jobs", apis.JobListCreateApi.as_view(), name="job-list"),
+    path("jobs/batch", apis.JobBatchCreateApi.as_view(), name="job-batch"),
+    path("jobs/batch/<uuid:batch_id>", apis.JobBatchDetailApi.as_view(), name="job-batch-detail"),
+    path(
+        "jobs/batch/<uuid:batch_id>/cancel",
+        apis.JobBatchCancelApi.as_view(),
+        name="job-batch-cancel",
+    ),
     path("jobs/stats", apis.JobStatsApi.as_view(), name="job-stats"),
     path("jobs/estimate", apis.JobEstimateApi.as_view(), name="job-estimate"),
     path("scripts/analyse", apis.ScriptAnalyseApi.as_view(), name="script-analyse"),

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from tests.factories import AdminFactory, UserFactory
 
-pytest_plugins = ["tests.celery_worker", "tests.djstripe_schema"]
+pytest_plugins = ["tests.celery_worker", "tests.djstripe_schema", "tests.s3_server"]
 
 
 def _seed_billing_catalogue(sender, using, **kwargs):
@@ -39,6 +39,9 @@ def _isolated(settings, tmp_path):
     # PBKDF2 at production cost makes every login and factory user take ~0.3 s; the tests are
     # about the flows, not the hasher's strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Fair share (one running job per free creator) is about whose job waits; the tests of
+    # everything else start as many jobs as they need (tests/jobs/test_fair_share.py sets it).
+    settings.JOB_RUNNING_LIMITS, settings.JOB_RUNNING_LIMIT_DEFAULT = {}, 0
     cache.clear()
     yield
     cache.clear()

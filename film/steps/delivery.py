@@ -50,7 +50,9 @@ def compose(run: FilmRun, progress: Progress | None = None) -> dict[str, Any]:
     burn = bool(run.burn_subtitles)
     clip_paths = manifest["clips"]
     if burn != manifest.get("clips_burned", False):
-        clip_paths, stats = shot_clips(manifest, cache_dir=Path(run.cache_dir), burn=burn)
+        clip_paths, stats = shot_clips(
+            manifest, cache_dir=Path(run.cache_dir), burn=burn, shared=run.shared
+        )
         manifest["cache"]["compose_clips"] = stats
     out_path = run.film_path
     out_path.parent.mkdir(parents=True, exist_ok=True)

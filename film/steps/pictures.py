@@ -23,7 +23,7 @@ from PIL import Image
 
 from film import camera
 from film.breakdown import Breakdown, Shot
-from film.cache import FileCache
+from film.cache import FileCache, SharedStore
 from film.captions import caption_top, cues_for_timeline, layout
 from film.errors import RenderError
 from film.figures import Figure, figure_for
@@ -110,7 +110,7 @@ def images(run: FilmRun, progress: Progress | None = None) -> list[str]:
     breakdown = Breakdown.from_dict(manifest["breakdown"])
     provider = get_provider("image", config["image_provider"], run.config)
     size = (config["width"], config["height"])
-    cache = FileCache(run.cache_dir)
+    cache = run.cache()
     paths: list[str] = []
     missed: list[int] = []
     scenery: dict[str, Any] | None = None
@@ -227,7 +227,12 @@ def _segment_layers(
 
 
 def shot_clips(
-    manifest: dict[str, Any], *, cache_dir: Path, burn: bool, progress: Progress | None = None
+    manifest: dict[str, Any],
+    *,
+    cache_dir: Path,
+    burn: bool,
+    progress: Progress | None = None,
+    shared: SharedStore | None = None,
 ) -> tuple[list[str], dict[str, Any]]:
     """One cached raw H.264 clip per setup, captions drawn in when `burn`; returns the
     paths (in film order) and the cache stats."""
@@ -244,7 +249,7 @@ def shot_clips(
         else []
     )
     places = (manifest.get("scenery") or {}).get("places")
-    cache = FileCache(cache_dir)
+    cache = FileCache(cache_dir, shared=shared)
     layer_cache: dict[str, dict] = {}
     missed: list[int] = []
     done: list[int] = []
@@ -338,7 +343,9 @@ def clips(run: FilmRun, progress: Progress | None = None) -> list[str]:
     timeline = Timeline.from_dict(manifest["timeline"])
     manifest["segments"] = [s.to_dict() for s in plan_segments(breakdown, timeline)]
     burn = bool(manifest["config"].get("burn_subtitles", False))
-    paths, stats = shot_clips(manifest, cache_dir=run.cache_dir, burn=burn, progress=progress)
+    paths, stats = shot_clips(
+        manifest, cache_dir=run.cache_dir, burn=burn, progress=progress, shared=run.shared
+    )
     manifest["clips"] = paths
     manifest["clips_burned"] = burn
     manifest["cache"]["clips"] = stats

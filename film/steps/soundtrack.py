@@ -15,7 +15,7 @@ import numpy as np
 from film.ambience import ambience, ambience_for
 from film.audio import SAMPLE_RATE, read_wav, write_wav
 from film.breakdown import Breakdown
-from film.cache import FileCache, atomic_write_text, cache_key
+from film.cache import atomic_write_text, cache_key
 from film.loudness import loudnorm_analyse, prepare_for_loudnorm
 from film.mixing import mix_soundtrack
 from film.music import score
@@ -44,7 +44,7 @@ def mix(run: FilmRun, progress: Progress | None = None) -> dict[str, float]:
     # Without music the soundtrack is the voices alone (no score, no ambience).
     beds = _scene_beds(breakdown, timeline, [Place(**p) for p in places]) if music_spec else []
     report(progress, 0.3, "mixing soundtrack")
-    cache = FileCache(run.cache_dir)
+    cache = run.cache()
     target = {"target_i": config["target_i"], "target_tp": config["target_tp"]}
     inputs = {
         "lines": [(ln.audio, ln.start) for ln in timeline.lines],

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from film.audio import SAMPLE_RATE, wav_duration, write_wav
 from film.breakdown import Breakdown
-from film.cache import FileCache, atomic_write_text, cache_key
+from film.cache import atomic_write_text, cache_key
 from film.casting import cast_roles, cast_voices
 from film.errors import RenderError
 from film.providers.registry import get_provider
@@ -29,7 +29,7 @@ def voices(run: FilmRun, progress: Progress | None = None) -> Timeline:
     provider = get_provider("voice", config["voice_provider"], run.config)
     overrides = config.get("cast") or {}
     cast = cast_voices(breakdown, overrides)
-    cache = FileCache(run.cache_dir)
+    cache = run.cache()
     missed: list[str] = []
     per_shot: list[list[tuple]] = []
     shots = breakdown.shots
@@ -57,7 +57,7 @@ def voices(run: FilmRun, progress: Progress | None = None) -> Timeline:
                 write_wav(tmp, spoken.samples)
                 atomic_write_text(sidecar, json.dumps(spoken.parts))
 
-            path, hit = cache.get_or_create("voice", inputs, ".wav", make)
+            path, hit = cache.get_or_create("voice", inputs, ".wav", make, companions=(".json",))
             duration = wav_duration(path)
             parts = (
                 json.loads(sidecar.read_text()) if sidecar.exists() else [[line.text, 0, duration]]

@@ -38,13 +38,36 @@ JOB_CANCEL_TERMINATE = env.bool("JOB_CANCEL_TERMINATE", default=True)
 # stream may stay open before the client must reconnect (proxies cut idle streams anyway).
 JOB_EVENTS_POLL_INTERVAL = env.float("JOB_EVENTS_POLL_INTERVAL", default=1.0)
 JOB_EVENTS_MAX_SECONDS = env.int("JOB_EVENTS_MAX_SECONDS", default=15 * 60)
-# Open event streams per user (each holds a web thread while it lasts): the studio opens one
-# per job it watches; past this a 429 `too_many_streams` (clients poll GET /jobs/{id}).
+# Under ASGI with Redis, streams are fed by pub/sub (jobs/event_bus.py) and read the database
+# only when they open and then this often, in case a message was lost (a Redis restart):
+# rarely enough that a thousand open streams cost the database a few queries a second.
+JOB_EVENTS_RESYNC_SECONDS = env.float("JOB_EVENTS_RESYNC_SECONDS", default=30.0)
+# Pub/sub channels are shared by every database of a Redis server: this names the site's
+# (default: its database name).
+JOB_EVENTS_CHANNEL_PREFIX = env("JOB_EVENTS_CHANNEL_PREFIX", default="")
+
+# --- Fair share (jobs/services/admission.py). How many jobs of one creator run at once, by
+# plan code: past it, jobs are accepted and wait (queued) until one of theirs ends, so one
+# creator cannot fill every worker. A free creator gets one film at a time; paying plans a
+# few in parallel (a full generation keeps one or two workers busy). 0: no limit.
+JOB_RUNNING_LIMITS: dict = env.json(
+    "JOB_RUNNING_LIMITS", default={"free": 1, "pro": 3, "enterprise": 10}
+)
+# A plan not named above (a new row in the catalogue).
+JOB_RUNNING_LIMIT_DEFAULT = env.int("JOB_RUNNING_LIMIT_DEFAULT", default=1)
+
+# POST /jobs/batch creates at most this many jobs: a hundred variants is what popular
+# generators render per request, and one transaction reserving them stays short.
+JOB_BATCH_MAX = env.int("JOB_BATCH_MAX", default=100)
+# Open event streams per user: the studio opens one per job it watches; past this a 429
+# `too_many_streams` (clients poll GET /jobs/{id}). Under ASGI a stream costs no web thread,
+# but it holds a Redis subscription share and (until it ends) an idle thread of Django's
+# handler, so one user cannot open thousands.
 JOB_EVENTS_MAX_STREAMS_PER_USER = env.int("JOB_EVENTS_MAX_STREAMS_PER_USER", default=4)
 
 # --- Film stages. Each film job renders in its own folder here (manifest, clips, the
-# composed film). Every worker that runs film stages must see the same folder: one machine,
-# or a shared volume.
+# composed film): local scratch, pulled from and pushed to storage around every stage
+# (jobs/film_storage.py), so workers share no disk and may lose it at any time.
 FILM_WORK_DIR = env("FILM_WORK_DIR", default=str(VAR_DIR / "film-work"))
 # A failed job's work dir is kept this long for a retry, then the hourly clean-up removes it.
 FILM_WORK_KEEP_FAILED_DAYS = env.int("FILM_WORK_KEEP_FAILED_DAYS", default=7)

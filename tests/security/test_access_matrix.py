@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Invitation
-from jobs.models import Job
+from jobs.models import Job, JobBatch
 from media_library.models import Category, UploadSession, Video
 from tests.factories import ProjectFactory, UserFactory
 from youtube_integration.models import ChannelConnection, Upload
@@ -37,7 +37,8 @@ def _owned(owner) -> dict[str, object]:
     """The first creator's objects, by the path segments that name them. Each is private to
     them (a public video would rightly be readable by anyone)."""
     project = ProjectFactory(owner=owner)
-    job = Job.objects.create(owner=owner, project=project, type="script_analysis")
+    batch = JobBatch.objects.create(owner=owner)
+    job = Job.objects.create(owner=owner, project=project, type="script_analysis", batch=batch)
     video = Video.objects.create(title="private", uploaded_by=owner, status=Video.Status.PENDING)
     session = UploadSession.objects.create(
         user=owner, length=10, quota_week=timezone.now().date(), metadata={"title": "t"}
@@ -49,8 +50,8 @@ def _owned(owner) -> dict[str, object]:
         # Staff operations' objects (a creator is refused before any lookup).
         "admin/users": owner.pk,
         "admin/jobs": job.pk,
-        "admin/moderation": "project",  # {kind}; its {id} is found by the first segment
-        "admin": project.pk,
+        "admin/moderation": "project",  # {kind}
+        "admin/moderation/{kind}": project.pk,  # {id}
         "users": owner.pk,  # a public list (their public videos): not an object to hide
         "invitations": invitation.pk,
         "categories": Category.objects.create(name="Drama", slug="drama").pk,
@@ -58,6 +59,7 @@ def _owned(owner) -> dict[str, object]:
         # The first creator's own.
         "projects": project.pk,
         "jobs": job.pk,
+        "jobs/batch": batch.pk,  # before "jobs": a batch's id is its own (a UUID)
         "videos": video.pk,
         "uploads": session.pk,
         "youtube/channels": channel.pk,
@@ -72,6 +74,7 @@ def _owned(owner) -> dict[str, object]:
 PRIVATE = {
     "projects",
     "jobs",
+    "jobs/batch",
     "videos",
     "uploads",
     "youtube/channels",
@@ -159,5 +162,6 @@ def test_a_creator_gets_403_from_every_staff_operation(make_client, owned):
 def test_the_first_creator_reaches_their_own_objects(make_client, first_creator, owned):
     # The other side of the 404s: the same URLs are not simply broken.
     client = make_client(first_creator)
-    for path in ["/api/v1/projects/{id}", "/api/v1/jobs/{id}", "/api/v1/videos/{id}"]:
+    paths = ["/api/v1/projects/{id}", "/api/v1/jobs/{id}", "/api/v1/videos/{id}"]
+    for path in [*paths, "/api/v1/jobs/batch/{batch_id}"]:
         assert client.get(_url(path, owned)).status_code == 200, path

@@ -39,15 +39,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _procfile_web_options() -> list[str]:
-    """The Procfile's gunicorn options (its request limits are part of what is tested),
-    less where it binds and how many processes it starts."""
+def _procfile_web_command() -> list[str]:
+    """The Procfile's gunicorn app and options (its worker class and request limits are part
+    of what is tested), less where it binds and how many processes it starts."""
     line = next(
         entry.split(":", 1)[1]
         for entry in (ROOT / "Procfile").read_text().splitlines()
         if entry.startswith("web:")
     )
-    args, kept = shlex.split(line)[2:], []  # drop "gunicorn filmstudio.wsgi"
+    app, *args = shlex.split(line)[1:]  # drop "gunicorn"
+    kept = [app]
     while args:
         option = args.pop(0)
         value = args.pop(0) if args and not args[0].startswith("--") else None
@@ -83,8 +84,8 @@ def live_api(tmp_path, settings, celery_worker, stripe_server):
     }
     log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 (closed at teardown)
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "filmstudio.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-        + _procfile_web_options(),
+        [str(BIN / "gunicorn"), *_procfile_web_command(), "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "1"],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -180,8 +181,8 @@ def _failures(output: str) -> str:
 
 
 def test_the_whole_api_survives_the_fuzzer_as_a_creator_and_as_staff(live_api, creator, tmp_path):
-    # Headers up to 64 KB reach the app (the Procfile's gunicorn options): an over-long
-    # Idempotency-Key is the API's 400, not the server's HTML 431.
+    # Request heads up to 128 KB reach the app (the Procfile's worker, filmstudio/workers.py):
+    # an over-long Idempotency-Key is the API's 400, not the server's.
     token = refresh_token_for(creator).access_token
     long_key = requests.post(
         f"{live_api}/api/v1/jobs",

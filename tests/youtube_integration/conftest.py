@@ -1,5 +1,7 @@
 """The fake Google server wired into settings, and helpers to connect a channel through the
-API the way a browser would (consent URL -> Google's redirect -> callback)."""
+API the way a browser would (consent URL -> Google's redirect -> callback). The real S3
+server (SeaweedFS) and a fresh bucket as default storage are the `s3` fixture of
+tests/s3_server.py."""
 
 import os
 from urllib.parse import parse_qs, urlsplit
@@ -12,9 +14,6 @@ from jobs.models import Job, JobStatus, JobType
 from projects.models import Asset, Project
 from tests.factories import ProjectFactory
 from tests.fakes.google_server import FakeGoogleServer
-
-# The media library's real S3 server (SeaweedFS) and a fresh bucket as default storage.
-from tests.media_library.test_s3 import s3, s3_endpoint  # noqa: F401
 from youtube_integration.models import ChannelConnection, Upload
 
 CHUNK = 256 * 1024
