@@ -1,3 +1,5 @@
+import os
+
 from django.core.management.utils import get_random_secret_key
 
 from filmstudio.logs import formatter
@@ -19,7 +21,9 @@ def _embedded_secret_key() -> str:
     return path.read_text().strip()
 
 
-SECRET_KEY = env("SECRET_KEY", default=None) or _embedded_secret_key()
+# Read as it is: django-environ would take a value starting with "$" for the name of another
+# variable, and Django's own key alphabet includes "$" (a key "$br..." became a random one).
+SECRET_KEY = os.environ.get("SECRET_KEY") or _embedded_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # A refused CSRF check answers in the API's error shape, not Django's HTML page.
