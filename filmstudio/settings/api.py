@@ -61,3 +61,8 @@ SPECTACULAR_SETTINGS = {
 # Seconds a client is told to wait (Retry-After of a 503) when the broker or cache is down: a
 # Redis restart or failover takes about this long.
 OUTAGE_RETRY_AFTER = env.int("OUTAGE_RETRY_AFTER", default=30)
+
+# Under ASGI (filmstudio/asgi.py) a request's sync parts run on a thread lent by a pool per
+# process; a stream gives its thread back before its first byte. Idle threads kept for the
+# next requests (more are started when more sync work runs at once, and end when given back).
+ASGI_IDLE_THREADS = env.int("ASGI_IDLE_THREADS", default=16)

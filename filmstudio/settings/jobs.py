@@ -61,8 +61,8 @@ JOB_RUNNING_LIMIT_DEFAULT = env.int("JOB_RUNNING_LIMIT_DEFAULT", default=1)
 JOB_BATCH_MAX = env.int("JOB_BATCH_MAX", default=100)
 # Open event streams per user: the studio opens one per job it watches; past this a 429
 # `too_many_streams` (clients poll GET /jobs/{id}). Under ASGI a stream costs no web thread,
-# but it holds a Redis subscription share and (until it ends) an idle thread of Django's
-# handler, so one user cannot open thousands.
+# but it holds a socket, a task and a queue on the pub/sub fan-out, so one user cannot open
+# thousands.
 JOB_EVENTS_MAX_STREAMS_PER_USER = env.int("JOB_EVENTS_MAX_STREAMS_PER_USER", default=4)
 
 # --- Film stages. Each film job renders in its own folder here (manifest, clips, the

@@ -68,7 +68,7 @@ def asgi_server(tmp_path, request):
                 process.kill()
                 pytest.fail((tmp_path / "uvicorn.log").read_text()[-3000:])
             time.sleep(0.3)
-    yield port, tmp_path / "uvicorn.log"
+    yield port, tmp_path / "uvicorn.log", process.pid
     process.terminate()
     process.wait(timeout=15)
     log.close()
@@ -100,6 +100,11 @@ async def _read_until(reader, marker: bytes, seen: bytearray, timeout: float = 3
         seen.extend(chunk)
 
 
+def _threads(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("Threads:")[1].split()[0])
+
+
 def _get(port: int, path: str) -> int:
     return urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30).status
 
@@ -107,13 +112,15 @@ def _get(port: int, path: str) -> int:
 def test_many_open_streams_leave_the_api_answering_and_pub_sub_reaches_them_all(
     asgi_server, user, project, fund
 ):
-    asgi_server, _ = asgi_server
+    asgi_server, _, server_pid = asgi_server
     from accounts.authentication import refresh_token_for
 
     fund(user, job_cost(job_type="script_analysis", target_duration=60))
     job, _ = services.job_create(user=user, project=project, job_type="script_analysis")
     token = str(refresh_token_for(user).access_token)
     path = f"/api/v1/jobs/{job.pk}/events"
+
+    threads_before = _threads(server_pid)
 
     async def scenario():
         streams = []
@@ -123,6 +130,9 @@ def test_many_open_streams_leave_the_api_answering_and_pub_sub_reaches_them_all(
                 seen = bytearray()
                 await _read_until(reader, b'"to_status": "queued"', seen)
                 streams.append((reader, writer, seen))
+        # An open stream holds no thread: the server's threads are the pool's (at most
+        # ASGI_IDLE_THREADS idle ones kept), not one per stream as under Django's own handler
+        assert _threads(server_pid) - threads_before <= 20
         # Given STREAMS open streams, the API still answers every request
         statuses = await asyncio.gather(
             *(asyncio.to_thread(_get, asgi_server, "/api/v1/plans") for _ in range(20))
@@ -151,7 +161,7 @@ def test_many_open_streams_leave_the_api_answering_and_pub_sub_reaches_them_all(
 def test_the_stream_cap_holds_under_asgi_and_a_closed_stream_frees_its_slot(
     asgi_server, user, project, fund
 ):
-    port, _ = asgi_server
+    port, _, _ = asgi_server
     from accounts.authentication import refresh_token_for
 
     fund(user, job_cost(job_type="script_analysis", target_duration=60))
@@ -207,7 +217,7 @@ def test_a_stored_file_is_streamed_in_chunks_under_asgi_not_read_whole_first(asg
 
     from filmstudio.downloads import signed_file_url
 
-    port, log = asgi_server
+    port, log, _ = asgi_server
     body = os.urandom(3 * settings.MEDIA_STREAM_CHUNK_SIZE + 123)
     name = default_storage.save("films/big.bin", ContentFile(body))
     url = signed_file_url(name=name)
