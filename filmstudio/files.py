@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.core.files import File
@@ -43,6 +44,24 @@ def storage_save_local_file(
     return stored
 
 
+def storage_download(name: str, out: BinaryIO, storage: Storage = default_storage) -> None:
+    """Copy a stored file into the open file `out`, holding only a chunk at a time. An S3
+    object is streamed from one GET straight into `out` (django-storages' own file would
+    download it whole into a temp file first, and boto3's parallel download holds several
+    8 MB parts). FileNotFoundError when it is not stored."""
+    with storage.open(name, "rb") as src:
+        obj = getattr(src, "obj", None)  # django-storages' S3File names its boto3 object
+        if obj is None:
+            shutil.copyfileobj(src, out, COPY_CHUNK)
+            return
+        body = obj.get()["Body"]
+        try:
+            for chunk in body.iter_chunks(COPY_CHUNK):
+                out.write(chunk)
+        finally:
+            body.close()
+
+
 @contextlib.contextmanager
 def local_copy(name: str, storage: Storage = default_storage) -> Iterator[str]:
     """A local path for a stored file: the file itself on local storage, else a temp copy
@@ -54,8 +73,8 @@ def local_copy(name: str, storage: Storage = default_storage) -> Iterator[str]:
     suffix = Path(name).suffix
     fd, temp = tempfile.mkstemp(suffix=suffix, dir=settings.FILE_UPLOAD_TEMP_DIR)
     try:
-        with os.fdopen(fd, "wb") as out, storage.open(name, "rb") as src:
-            shutil.copyfileobj(src, out, COPY_CHUNK)
+        with os.fdopen(fd, "wb") as out:
+            storage_download(name, out, storage)
         yield temp
     finally:
         with contextlib.suppress(FileNotFoundError):

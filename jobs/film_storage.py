@@ -15,7 +15,6 @@ So workers on different hosts share nothing but PostgreSQL, Redis and storage;
 
 import contextlib
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from django.core.files.storage import default_storage
 
 from film import shared
 from film.cache import FileCache
+from filmstudio.files import storage_download
 
 from .film_config import film_cache_dir
 
@@ -47,8 +47,7 @@ class StorageShare:
         try:
             with os.fdopen(fd, "wb") as out:
                 try:
-                    with self.storage.open(self.key(name), "rb") as src:
-                        shutil.copyfileobj(src, out, 1 << 20)
+                    storage_download(self.key(name), out, self.storage)
                 except FileNotFoundError:
                     return False
             os.replace(tmp, dest)  # whole or not at all: a reader never sees a partial file

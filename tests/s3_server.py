@@ -138,6 +138,7 @@ def s3(settings, s3_endpoint):
                 "default_acl": None,
                 "file_overwrite": False,
                 "querystring_expire": 600,
+                "max_memory_size": 2 * 1024 * 1024,  # as filmstudio/settings/storage.py
             },
         },
     }

@@ -27,6 +27,9 @@ if USE_S3:
             "file_overwrite": False,
             # Presigned URLs for downloads and streaming live this long (seconds).
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
+            # A stored file opened for reading is downloaded into a temp file that stays in
+            # memory only up to this size (django-storages' default, 0, keeps it all there).
+            "max_memory_size": 2 * 1024 * 1024,
         },
     }
 else:

@@ -62,3 +62,33 @@ def test_refused_upload_leaves_nothing_in_the_bucket(auth_client, videos, s3):
     response = upload(auth_client, videos["text"], name="movie.mp4")
     assert response.status_code == 415
     assert keys() == [] and temp_files() == []
+
+
+def test_a_large_stored_file_reaches_local_disk_without_passing_whole_through_memory(s3):
+    """ffmpeg reads a local copy of an S3 original (filmstudio.files.local_copy): the copy
+    goes from S3 into the file a chunk at a time; django-storages' own file would have held
+    the whole object in memory first."""
+    import hashlib
+    import os
+    import tracemalloc
+
+    from django.core.files.base import ContentFile
+
+    from filmstudio.files import local_copy
+
+    size = 48 * 1024 * 1024
+    data = os.urandom(1024 * 1024) * 48
+    name = default_storage.save("videos/big/original.mp4", ContentFile(data))
+    digest = hashlib.sha256(data).hexdigest()
+    del data
+    tracemalloc.start()
+    try:
+        with local_copy(name) as path:
+            peak = tracemalloc.get_traced_memory()[1]
+            assert os.path.getsize(path) == size
+            with open(path, "rb") as copied:
+                assert hashlib.file_digest(copied, "sha256").hexdigest() == digest
+    finally:
+        tracemalloc.stop()
+    assert peak < size / 8, f"{peak / 2**20:.1f} MiB held for a {size / 2**20:.0f} MiB file"
+    assert temp_files() == []
