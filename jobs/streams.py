@@ -12,6 +12,7 @@ the same stream is a plain generator that polls.
 
 import asyncio
 import contextlib
+import contextvars
 import json
 import logging
 import time
@@ -109,7 +110,10 @@ class _Hub:
 
     def add(self, job_id: int) -> asyncio.Queue:
         if self.task is None or self.task.done():
-            self.task = asyncio.get_running_loop().create_task(self._listen())
+            # In a context of its own: it outlives the request that started it, whose
+            # context (request id, the request's sync thread) ends with that request.
+            loop = asyncio.get_running_loop()
+            self.task = loop.create_task(self._listen(), context=contextvars.Context())
         queue: asyncio.Queue = asyncio.Queue()
         self.queues.setdefault(job_id, set()).add(queue)
         return queue
