@@ -5,6 +5,8 @@ parser (h11, pinned here so the limit below always holds) bounds the request lin
 together: up to REQUEST_HEAD_MAX_BYTES they reach the app, which answers over-long values (an
 Idempotency-Key, say) with a 400 in the API's error shape; past it uvicorn answers a bare 400.
 Bound them at the proxy.
+
+Also gunicorn's configuration (`gunicorn -c python:filmstudio.workers`): its hooks.
 """
 
 from uvicorn_worker import UvicornWorker as _UvicornWorker
@@ -18,3 +20,11 @@ class UvicornWorker(_UvicornWorker):
         "http": "h11",
         "h11_max_incomplete_event_size": REQUEST_HEAD_MAX_BYTES,
     }
+
+
+def child_exit(server, worker) -> None:
+    """gunicorn's hook, in the master, when a worker process has exited (restarted, killed):
+    its open-stream gauge stops counting in the metrics every process shares."""
+    from filmstudio.procid import process_ended
+
+    process_ended(worker.pid)

@@ -2,20 +2,17 @@
 middleware."""
 
 import os
-import socket
 
 from prometheus_client import values
+
+from filmstudio.procid import process_identifier
 
 from .base import INSTALLED_APPS, MIDDLEWARE, SECURE_REDIRECT_EXEMPT, env
 
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    # Each process writes its own files, named by this identifier: the host name as well as
-    # the pid, so containers sharing one directory (web and workers, docker/) never collide.
+    # Each process writes its own files, named by host and pid (filmstudio/procid.py).
     # Set here, before any metric object exists (metrics take their value class when made).
-    _host = socket.gethostname()
-    values.ValueClass = values.MultiProcessValue(
-        process_identifier=lambda: f"{_host}-{os.getpid()}"
-    )
+    values.ValueClass = values.MultiProcessValue(process_identifier=process_identifier)
 
 # GET /metrics: with a token set, only `Authorization: Bearer <token>`; without one, only
 # private and loopback addresses. Set PROMETHEUS_MULTIPROC_DIR (an empty directory shared by
