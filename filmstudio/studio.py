@@ -41,7 +41,8 @@ def _origin(url: str) -> str:
 def _content_security_policy(nonce: str) -> str:
     # Scripts only from this origin (plus the one inline import map, by nonce): a refresh
     # token kept in localStorage is only as safe as the page is from injected script.
-    # Media and images may come from the object store when files live on S3.
+    # Media and images may come from the object store when files live on S3; images also
+    # from STUDIO_IMAGE_ORIGINS (YouTube channel avatars).
     storage = settings.STORAGES["default"].get("OPTIONS", {})
     media = " ".join(
         origin
@@ -57,7 +58,7 @@ def _content_security_policy(nonce: str) -> str:
             "default-src 'self'",
             f"script-src 'self' 'nonce-{nonce}'",
             "style-src 'self'",
-            f"img-src 'self' data: blob: {media}".rstrip(),
+            " ".join(["img-src 'self' data: blob:", media, *settings.STUDIO_IMAGE_ORIGINS]).strip(),
             f"media-src 'self' blob: {media}".rstrip(),
             "connect-src 'self'",
             "object-src 'none'",

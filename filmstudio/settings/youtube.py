@@ -42,6 +42,11 @@ GOOGLE_TOKEN_URI = env("GOOGLE_TOKEN_URI", default="https://oauth2.googleapis.co
 GOOGLE_REVOKE_URI = env("GOOGLE_REVOKE_URI", default="https://oauth2.googleapis.com/revoke")
 # The Data API's root URL; empty keeps the discovery document's (https://youtube.googleapis.com/).
 YOUTUBE_API_ROOT_URL = env("YOUTUBE_API_ROOT_URL", default="")
+# Images the studio shows from other origins (its Content-Security-Policy's img-src): the
+# avatars of connected YouTube channels, which Google serves from these hosts.
+STUDIO_IMAGE_ORIGINS = env.list(
+    "STUDIO_IMAGE_ORIGINS", default=["https://yt3.ggpht.com", "https://yt3.googleusercontent.com"]
+)
 # Seconds one HTTP exchange with Google may take before it counts as a dropped connection.
 YOUTUBE_HTTP_TIMEOUT = env.float("YOUTUBE_HTTP_TIMEOUT", default=60.0)
 

@@ -57,6 +57,16 @@ def test_its_scripts_run_only_from_this_origin_and_the_import_map_by_nonce(clien
     assert client.get("/projects")["Content-Security-Policy"] != policy
 
 
+def test_images_come_from_this_origin_and_the_youtube_avatar_hosts_only(client, settings):
+    settings.STUDIO_IMAGE_ORIGINS = ["https://yt3.ggpht.com"]
+    directives = dict(
+        part.strip().split(" ", 1)
+        for part in client.get("/projects")["Content-Security-Policy"].split(";")
+    )
+    assert directives["img-src"].split() == ["'self'", "data:", "blob:", "https://yt3.ggpht.com"]
+    assert "yt3" not in directives["default-src"] + directives["media-src"]
+
+
 def test_the_page_sets_the_csrf_cookie_social_sign_in_posts_with(client):
     response = client.get("/signin")
 

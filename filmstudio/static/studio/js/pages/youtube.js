@@ -45,7 +45,11 @@ function ChannelCard({ channel, onGone }) {
   };
   const headingId = `channel-${channel.id}`;
   return html`<li class="card channel" aria-labelledby=${headingId}>
-    <h3 id=${headingId}>${channel.title || channel.channel_id}</h3>
+    <h3 id=${headingId}>
+      ${channel.thumbnail_url &&
+      html`<img class="avatar" src=${channel.thumbnail_url} alt="" width="40" height="40" referrerpolicy="no-referrer" />`}
+      ${channel.title || channel.channel_id}
+    </h3>
     <p><${StatusBadge} status=${channel.status} /></p>
     ${needsReconnect &&
     html`<p class="field-error">Google no longer accepts FilmStudio's access to this channel. Reconnect it to
