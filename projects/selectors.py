@@ -1,6 +1,6 @@
 from collections.abc import Iterable
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
 
 from .errors import ProjectNotFound
 from .models import Asset, Project
@@ -14,13 +14,7 @@ def projects_for_user(*, user) -> QuerySet[Project]:
 def projects_list(*, user) -> QuerySet[Project]:
     """The user's live projects, each with `thumbnail_name`: the storage name of its newest
     thumbnail (or None), read in the same query however long the page."""
-    newest_thumbnail = (
-        Asset.objects.filter(project=OuterRef("pk"), kind=Asset.Kind.THUMBNAIL)
-        .exclude(file="")
-        .order_by("-created_at", "-id")
-        .values("file")[:1]
-    )
-    return projects_for_user(user=user).annotate(thumbnail_name=Subquery(newest_thumbnail))
+    return projects_for_user(user=user).annotate(thumbnail_name=F("thumbnail__file"))
 
 
 def project_get_for_user(*, user, project_id: int) -> Project:
