@@ -13,8 +13,14 @@ def projects_for_user(*, user) -> QuerySet[Project]:
 
 def projects_list(*, user) -> QuerySet[Project]:
     """The user's live projects, each with `thumbnail_name`: the storage name of its newest
-    thumbnail (or None), read in the same query however long the page."""
-    return projects_for_user(user=user).annotate(thumbnail_name=F("thumbnail__file"))
+    thumbnail (or None), read in the same query however long the page. The screenplay and
+    the moderation flags, which a list never shows, are not read (a screenplay may be
+    FILM_SCRIPT_MAX_BYTES, 200 kB, and a page holds up to 100)."""
+    return (
+        projects_for_user(user=user)
+        .defer("script", "moderation_flags")
+        .annotate(thumbnail_name=F("thumbnail__file"))
+    )
 
 
 def project_get_for_user(*, user, project_id: int) -> Project:
