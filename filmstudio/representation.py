@@ -52,16 +52,21 @@ def _reads_only_the_value(field) -> bool:
 
 
 # For a ModelSerializer that outputs many rows (a list page): same output, less work. Its
-# fields must depend on the class alone (not on the context or the instance); rows that are
-# not instances of `Meta.model` take DRF's path. (No docstring: the schema would take it as
+# fields must depend on the class alone (not on the context or the instance). A row is an
+# instance of `Meta.model` or a dict of its columns keyed as `values()` keys them (by
+# column: `owner_id`); any other row takes DRF's path. (No docstring: the schema would take it as
 # the description of every serializer using the mixin.)
 class RowsMixin:
     def to_representation(self, instance):
-        if type(instance) is not self.Meta.model:
-            return super().to_representation(instance)
         plan = self.__dict__.get("_rows_plan")
         if plan is None:
             plan = self.__dict__["_rows_plan"] = self._bind_rows_plan()
+        row_is_dict = type(instance) is dict
+        if row_is_dict:
+            if not instance.keys() >= _columns_read(type(self)):
+                return super().to_representation(instance)
+        elif type(instance) is not self.Meta.model:
+            return super().to_representation(instance)
         ret = {}
         for name, how, attname, field in plan:
             if how == _FIELD:
@@ -72,7 +77,7 @@ class RowsMixin:
                 none = value.pk if isinstance(value, PKOnlyObject) else value
                 ret[name] = None if none is None else field.to_representation(value)
                 continue
-            value = getattr(instance, attname)
+            value = instance[attname] if row_is_dict else getattr(instance, attname)
             if value is None:
                 ret[name] = None
             elif how == _FOREIGN_KEY:
@@ -94,6 +99,15 @@ class RowsMixin:
                 field.timezone = field.default_timezone()
             plan.append((name, how, attname, field))
         return plan
+
+
+def _columns_read(cls) -> frozenset[str]:
+    """The keys a dict row (`values()`: keyed by column, `owner_id`) must hold for the plan."""
+    columns = cls.__dict__.get("_rows_columns")
+    if columns is None:
+        columns = frozenset(attname for _, how, attname, _ in _class_plan(cls) if how != _FIELD)
+        cls._rows_columns = columns
+    return columns
 
 
 def _class_plan(cls) -> list[tuple]:

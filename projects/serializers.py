@@ -48,8 +48,11 @@ class ProjectListSerializer(RowsMixin, ProjectSerializer):
         ]
 
     @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_thumbnail_url(self, project: Project) -> str | None:
-        name = getattr(project, "thumbnail_name", None)
+    def get_thumbnail_url(self, project: Project | dict) -> str | None:
+        if isinstance(project, dict):  # a row of `projects_list`
+            name = project.get("thumbnail_name")
+        else:
+            name = getattr(project, "thumbnail_name", None)
         if not name:
             return None
         return signed_file_url(name=name, request=self.context.get("request"))

@@ -1,6 +1,7 @@
 """RowsMixin serializes a model row exactly as DRF's ModelSerializer does."""
 
 import pytest
+from django.db.models import F
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -10,7 +11,7 @@ from billing.services import credits_grant
 from jobs import services as job_services
 from jobs.models import Job
 from jobs.serializers import JobDetailSerializer, JobSerializer
-from projects.selectors import projects_list
+from projects.selectors import projects_for_user, projects_list
 from projects.serializers import ProjectListSerializer
 from tests.factories import ProjectFactory
 
@@ -38,14 +39,20 @@ def test_project_and_job_rows_are_drfs_key_for_key_in_any_time_zone(user):
     project = ProjectFactory(owner=user, description="")
     job_services.job_create(user=user, project=project, job_type="script_analysis")
     request = Request(APIRequestFactory().get("/"))
-    projects = list(projects_list(user=user))
+    order = ("-created_at", "-id")
+    rows = list(projects_list(user=user).order_by(*order))  # dicts, as the list reads them
+    projects = list(
+        projects_for_user(user=user).annotate(thumbnail_name=F("thumbnail__file")).order_by(*order)
+    )
     jobs = list(Job.objects.filter(owner=user))
 
     for zone in ("UTC", "Europe/Paris", "Asia/Kolkata"):
         with timezone.override(zone):
-            ours, theirs = _both(ProjectListSerializer, projects, context={"request": request})
+            context = {"request": request}
+            ours, theirs = _both(ProjectListSerializer, projects, context=context)
             assert ours == theirs and len(ours) == 2
             assert ours[0].keys() == theirs[0].keys()
+            assert ProjectListSerializer(rows, many=True, context=context).data == theirs
             for serializer_class in (JobSerializer, JobDetailSerializer):
                 ours, theirs = _both(serializer_class, jobs)
                 assert ours == theirs and ours[0]["project"] == project.pk
