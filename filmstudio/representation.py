@@ -19,7 +19,7 @@ from django.core.exceptions import FieldDoesNotExist
 from rest_framework import fields as drf
 from rest_framework.relations import PKOnlyObject, PrimaryKeyRelatedField
 
-# How a field's value is read from a row of the serializer's model.
+# How a field's value is read from a row of the serializer's model (a dict row: by key).
 _COLUMN = 0  # a plain column: getattr(row, attname)
 _FOREIGN_KEY = 1  # a foreign key shown as its pk: getattr(row, attname), no related row
 _FIELD = 2  # anything else: the field's own get_attribute, on a copy bound to the instance
@@ -54,8 +54,8 @@ def _reads_only_the_value(field) -> bool:
 # For a ModelSerializer that outputs many rows (a list page): same output, less work. Its
 # fields must depend on the class alone (not on the context or the instance). A row is an
 # instance of `Meta.model` or a dict of its columns keyed as `values()` keys them (by
-# column: `owner_id`); any other row takes DRF's path. (No docstring: the schema would take it as
-# the description of every serializer using the mixin.)
+# column: `owner_id`); any other row takes DRF's path. (No docstring: the schema would
+# take it as the description of every serializer using the mixin.)
 class RowsMixin:
     def to_representation(self, instance):
         plan = self.__dict__.get("_rows_plan")
