@@ -20,8 +20,10 @@ def jobs_for_user(*, user) -> QuerySet[Job]:
 
 
 def jobs_list(*, user, filters: dict | None = None) -> QuerySet[Job]:
+    """The user's jobs, newest first, filtered. A list row names its project by id only, so
+    the project (its screenplay with it) is not read."""
     filters = filters or {}
-    qs = jobs_for_user(user=user).select_related("project")
+    qs = jobs_for_user(user=user)
     for name in ("status", "type"):
         if filters.get(name):
             qs = qs.filter(**{name: filters[name]})

@@ -2,6 +2,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from filmstudio.representation import RowsMixin
+
 from . import state
 from .models import Job, JobEvent, JobPriority, JobStatus, JobType
 from .stages import APP_STARTED_TYPES, STAGES, stages_for
@@ -51,7 +53,7 @@ class JobEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class JobSerializer(serializers.ModelSerializer):
+class JobSerializer(RowsMixin, serializers.ModelSerializer):
     class Meta:
         model = Job
         fields = [

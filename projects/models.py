@@ -88,6 +88,11 @@ class Project(models.Model):
     # What moderation flagged, for the staff's review queue: {"provider", "categories":
     # {category: score}, "offending": [excerpts]}; empty when nothing was flagged.
     moderation_flags = models.JSONField(default=dict, blank=True)
+    # The newest thumbnail, kept by `asset_create_from_file` as it stores one, so lists link
+    # it without looking through the assets; deleting that asset clears it.
+    thumbnail = models.ForeignKey(
+        "Asset", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from film.casting import VOICES
 from filmstudio.downloads import signed_file_url
+from filmstudio.representation import RowsMixin
 
 from .models import Asset, Project
 from .services import EDITABLE_FIELDS
@@ -34,7 +35,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         read_only_fields = [field for field in fields if field not in EDITABLE_FIELDS]
 
 
-class ProjectListSerializer(ProjectSerializer):
+class ProjectListSerializer(RowsMixin, ProjectSerializer):
     """Lists leave the screenplay out (it can be long and a list never shows it) and link
     each project's newest thumbnail (read by `projects_list`)."""
 
@@ -47,8 +48,11 @@ class ProjectListSerializer(ProjectSerializer):
         ]
 
     @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_thumbnail_url(self, project: Project) -> str | None:
-        name = getattr(project, "thumbnail_name", None)
+    def get_thumbnail_url(self, project: Project | dict) -> str | None:
+        if isinstance(project, dict):  # a row of `projects_list`
+            name = project.get("thumbnail_name")
+        else:
+            name = getattr(project, "thumbnail_name", None)
         if not name:
             return None
         return signed_file_url(name=name, request=self.context.get("request"))

@@ -141,7 +141,8 @@ def asset_create_from_file(
     """Save the local file `path` through Django storage as an Asset of `project`.
 
     Idempotent per (project, kind, metadata job and key): a stage that runs again gets the
-    Asset it made the first time. The row is written only after the file is fully stored,
+    Asset it made the first time. A new thumbnail becomes the project's `thumbnail` (in the
+    same transaction). The row is written only after the file is fully stored,
     and the stored file is removed if the row cannot be written, so a failure never leaves
     a half-written Asset (or an orphaned file) behind.
     """
@@ -157,10 +158,16 @@ def asset_create_from_file(
         asset.file.save(Path(path).name, File(handle), save=False)
     asset.size = asset.file.size
     try:
-        asset.save()
+        with transaction.atomic():
+            asset.save()
+            if kind == Asset.Kind.THUMBNAIL:
+                # The newest thumbnail is the project's (what its list entry links).
+                Project.objects.filter(pk=project.pk).update(thumbnail=asset)
     except Exception:
         asset.file.storage.delete(asset.file.name)
         raise
+    if kind == Asset.Kind.THUMBNAIL:
+        project.thumbnail = asset
     return asset
 
 

@@ -6,7 +6,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "filmstudio.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "filmstudio.filtering.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     # JSON bodies only (what the schema documents; uploads declare multipart themselves),

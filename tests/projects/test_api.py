@@ -1,9 +1,13 @@
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from projects.models import Asset, Project
+from projects.services import asset_create_from_file
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -265,15 +269,24 @@ def test_editing_an_approved_screenplay_sends_it_back_to_moderation(auth_client)
     assert project.moderation_status == "not_reviewed"
 
 
-def test_the_list_links_each_projects_newest_thumbnail_in_the_same_queries(auth_client):
+def _store_thumbnail(project, tmp_path, content: bytes) -> Asset:
+    """A thumbnail stored the way the pipeline stores one."""
+    path = tmp_path / f"thumbnail-{len(list(tmp_path.iterdir()))}.jpg"
+    path.write_bytes(content)
+    return asset_create_from_file(
+        project=project, kind=Asset.Kind.THUMBNAIL, path=path, content_type="image/jpeg"
+    )
+
+
+def _thumbnail_links(client) -> dict:
+    response = client.get("/api/v1/projects")
+    return {p["id"]: p["thumbnail_url"] for p in response.json()["results"]}
+
+
+def test_the_list_links_each_projects_newest_thumbnail_in_the_same_queries(auth_client, tmp_path):
     with_thumbnails, without = ProjectFactory.create_batch(2, owner=auth_client.user)
     for content in (b"old frame", b"new frame"):
-        Asset.objects.create(
-            project=with_thumbnails,
-            kind=Asset.Kind.THUMBNAIL,
-            file=ContentFile(content, name="thumbnail.jpg"),
-            size=len(content),
-        )
+        _store_thumbnail(with_thumbnails, tmp_path, content)
     with CaptureQueriesContext(connection) as one_thumbnail:
         response = auth_client.get("/api/v1/projects")
 
@@ -284,6 +297,55 @@ def test_the_list_links_each_projects_newest_thumbnail_in_the_same_queries(auth_
     with CaptureQueriesContext(connection) as more:
         auth_client.get("/api/v1/projects")
     assert len(more) == len(one_thumbnail)
+
+
+def test_a_regenerated_thumbnail_replaces_the_old_one_in_the_list(auth_client, tmp_path):
+    # given a project whose thumbnail the list links
+    project = ProjectFactory(owner=auth_client.user)
+    _store_thumbnail(project, tmp_path, b"first frame")
+    assert auth_client.get(_thumbnail_links(auth_client)[project.pk]).getvalue() == b"first frame"
+    # when a thumbnail is made again (another frame), and another asset kind is stored after
+    _store_thumbnail(project, tmp_path, b"second frame")
+    other = tmp_path / "film.mp4"
+    other.write_bytes(b"film")
+    asset_create_from_file(
+        project=project, kind=Asset.Kind.FILM, path=other, content_type="video/mp4"
+    )
+    # then the list links the new thumbnail
+    link = _thumbnail_links(auth_client)[project.pk]
+    assert auth_client.get(link).getvalue() == b"second frame"
+
+
+def test_deleting_the_linked_thumbnail_clears_it_from_the_list(auth_client, tmp_path):
+    project = ProjectFactory(owner=auth_client.user)
+    thumbnail = _store_thumbnail(project, tmp_path, b"frame")
+    assert _thumbnail_links(auth_client)[project.pk] is not None
+
+    thumbnail.delete()
+
+    assert _thumbnail_links(auth_client)[project.pk] is None
+    assert Project.objects.get(pk=project.pk).thumbnail_id is None
+
+
+def test_the_migration_links_each_projects_newest_stored_thumbnail(user):
+    # given thumbnails stored before projects kept a link to theirs (no link set)
+    backfill = importlib.import_module("projects.migrations.0007_backfill_project_thumbnail")
+    with_two, with_an_empty_one, with_none = ProjectFactory.create_batch(3, owner=user)
+    old, new = (
+        Asset.objects.create(
+            project=with_two, kind=Asset.Kind.THUMBNAIL, file=ContentFile(b"x", name="t.jpg")
+        )
+        for _ in range(2)
+    )
+    Asset.objects.create(project=with_an_empty_one, kind=Asset.Kind.THUMBNAIL, file="")
+    Asset.objects.create(
+        project=with_none, kind=Asset.Kind.FILM, file=ContentFile(b"x", name="f.mp4")
+    )
+    # when the data migration runs
+    backfill.link_newest_thumbnails(django_apps, None)
+    # then each project links its newest thumbnail with a file, and only that
+    links = dict(Project.objects.values_list("pk", "thumbnail_id"))
+    assert links == {with_two.pk: new.pk, with_an_empty_one.pk: None, with_none.pk: None}
 
 
 def test_owner_casts_voices_and_an_unknown_voice_is_a_400(auth_client):
