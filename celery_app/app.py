@@ -8,7 +8,6 @@ none would go to `default`.
 import os
 
 from celery import Celery
-from celery.signals import worker_process_shutdown
 from kombu import Queue as KombuQueue
 
 from .queues import Queue
@@ -23,11 +22,3 @@ app.conf.task_default_queue = Queue.DEFAULT.value
 app.conf.task_routes = ("celery_app.routes.route_by_declared_queue",)
 app.conf.beat_schedule = BEAT_SCHEDULE
 app.autodiscover_tasks()
-
-
-@worker_process_shutdown.connect
-def _metrics_process_ended(**kwargs) -> None:
-    """A prefork child is ending: its live gauges stop counting (filmstudio/procid.py)."""
-    from filmstudio.procid import process_ended
-
-    process_ended()

@@ -14,7 +14,23 @@ class FilmstudioConfig(AppConfig):
 
         logs.configure()
         tasks_context.connect()
+        _metrics_process_end()
         _strict_text_fields()
+
+
+def _metrics_process_end() -> None:
+    """A Celery prefork child that is ending stops counting in the live gauges shared by the
+    host's processes (filmstudio/procid.py; gunicorn's master does it for web workers)."""
+    from celery import signals
+
+    from .procid import process_ended
+
+    def ended(pid=None, **kwargs) -> None:
+        process_ended(pid)
+
+    signals.worker_process_shutdown.connect(
+        ended, weak=False, dispatch_uid="filmstudio-metrics-process-end"
+    )
 
 
 def _strict_text_fields() -> None:

@@ -6,16 +6,24 @@ const listeners = new Set();
 // False until the first in-app navigation: the first page leaves focus where the browser puts
 // it (the skip link comes first); later pages move it to their heading.
 export let hasNavigated = false;
+// The page shown: its path and query. The fragment is not part of it.
+let shown = location.pathname + location.search;
 
 export function navigate(to, { replace = false } = {}) {
   const target = new URL(to, location.origin);
   if (target.href === location.href) return;
   history[replace ? "replaceState" : "pushState"](null, "", target.pathname + target.search + target.hash);
+  shown = target.pathname + target.search;
   hasNavigated = true;
   for (const listener of listeners) listener();
 }
 
 window.addEventListener("popstate", () => {
+  // Following an in-page anchor (the skip link) fires popstate too: the page stays, and so
+  // does the focus the browser gave the anchor's target (re-rendering would move it to the
+  // heading while the user is already typing in the form).
+  if (location.pathname + location.search === shown) return;
+  shown = location.pathname + location.search;
   hasNavigated = true;
   for (const listener of listeners) listener();
 });
