@@ -16,6 +16,7 @@ open stream therefore holds no thread; a process holds as many as the sync work 
 at once, and keeps up to settings.ASGI_IDLE_THREADS idle ones for the next requests.
 """
 
+import asyncio
 import contextvars
 import os
 import queue
@@ -158,8 +159,6 @@ class FilmStudioASGIHandler(ASGIHandler):
 
 
 async def _on_request_thread(request_thread: RequestThread, fn) -> None:
-    import asyncio
-
     await asyncio.wrap_future(request_thread.submit(fn))
 
 
