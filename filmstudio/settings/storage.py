@@ -7,6 +7,10 @@ from .env import VAR_DIR, env
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 
+# Large uploads stream to disk past this size instead of being held in memory; so do files
+# read back from S3.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
 USE_S3 = bool(AWS_STORAGE_BUCKET_NAME)
 
@@ -29,7 +33,7 @@ if USE_S3:
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=3600),
             # A stored file opened for reading is downloaded into a temp file that stays in
             # memory only up to this size (django-storages' default, 0, keeps it all there).
-            "max_memory_size": 2 * 1024 * 1024,
+            "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
         },
     }
 else:
@@ -43,8 +47,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Large uploads stream to disk past this size instead of being held in memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default=str(VAR_DIR / "tmp"))
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 # Streaming stored files (filmstudio/streaming.py: videos, signed downloads): 256 KiB chunks

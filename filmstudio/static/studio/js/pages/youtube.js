@@ -47,7 +47,8 @@ function ChannelCard({ channel, onGone }) {
   return html`<li class="card channel" aria-labelledby=${headingId}>
     <h3 id=${headingId}>
       ${channel.thumbnail_url &&
-      html`<img class="avatar" src=${channel.thumbnail_url} alt="" width="40" height="40" referrerpolicy="no-referrer" />`}
+      html`<img class="avatar" src=${channel.thumbnail_url} alt="" width="40" height="40" referrerpolicy="no-referrer"
+        onError=${(event) => (event.currentTarget.hidden = true)} />`}
       ${channel.title || channel.channel_id}
     </h3>
     <p><${StatusBadge} status=${channel.status} /></p>
